@@ -1,0 +1,53 @@
+namespace T1.Storage.Artifacts;
+
+/// <summary>
+/// A content-addressed blob store: every blob is named by the sha256 of its bytes, so the
+/// same content is stored once and a key can never name anything outside the store.
+/// Each backend is <c>&lt;Backend&gt;ArtifactStore</c> with <c>&lt;Backend&gt;ArtifactStoreOptions</c>.
+/// </summary>
+public abstract class ArtifactStore
+{
+    /// <summary>Where the blobs live, for messages: a folder path or <c>s3://bucket/prefix</c>.</summary>
+    public abstract string Location { get; }
+
+    /// <summary>
+    /// Stores the bytes of <paramref name="content"/>. Atomic: the blob becomes visible only
+    /// complete (temp file then rename / complete upload), never half-written. Idempotent:
+    /// putting content that is already stored is a no-op that returns the same blob.
+    /// </summary>
+    public abstract Task<BlobInfo> PutAsync(Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a local file (see <see cref="PutAsync"/>).</summary>
+    public virtual async Task<BlobInfo> PutFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await using var s = File.OpenRead(path);
+        return await PutAsync(s, cancellationToken);
+    }
+
+    public abstract Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Copies the blob to <paramref name="destinationPath"/> (written to a temp file, then renamed)
+    /// after verifying its sha256; throws <see cref="ArtifactCorruptedException"/> on mismatch and
+    /// <see cref="ArtifactNotFoundException"/> when absent.
+    /// </summary>
+    public abstract Task DownloadToFileAsync(string sha256, string destinationPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a whole blob into memory, verified. For small blobs (manifests, reports).</summary>
+    public abstract Task<byte[]> ReadAllBytesAsync(string sha256, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A stored blob: its sha256 (lowercase hex) and size in bytes.</summary>
+public sealed record BlobInfo(string Sha256, long Size);
+
+public sealed class ArtifactNotFoundException(string sha256, string location)
+    : Exception($"artifact {sha256} is not in the artifact store at {location}; it may have been deleted, or the store configuration points elsewhere (check T1__Artifacts__*).")
+{
+    public string Sha256 { get; } = sha256;
+}
+
+public sealed class ArtifactCorruptedException(string sha256, string actual, string location)
+    : Exception($"artifact {sha256} in {location} is corrupted: its content hashes to {actual}. Delete the blob and re-run the step that produced it (t1 resume).")
+{
+    public string Sha256 { get; } = sha256;
+}

@@ -1,0 +1,33 @@
+namespace T1.Workflows.Steps;
+
+/// <summary>Everything known about a step type, read once from its declaration.</summary>
+public sealed record StepTypeDescriptor(
+    string Name,
+    string Category,
+    string Description,
+    int Version,
+    string DefaultQueue,
+    Type HandlerType,
+    Type InputsType,
+    IReadOnlyList<StepInputDescriptor> Inputs,
+    IReadOnlyList<StepOutputDescriptor> Outputs)
+{
+    public StepInputDescriptor? FindInput(string name) => Inputs.FirstOrDefault(i => i.Name == name);
+    public StepOutputDescriptor? FindOutput(string name) => Outputs.FirstOrDefault(o => o.Name == name);
+}
+
+/// <summary>One declared input: its name in `with:`, type, default and limits.</summary>
+public sealed record StepInputDescriptor(
+    string Name,
+    ValueKind Kind,
+    ValueKind? ElementKind,
+    bool Required,
+    object? DefaultValue,
+    double? Minimum,
+    double? Maximum,
+    IReadOnlyList<string>? OneOf,
+    string Description,
+    System.Reflection.PropertyInfo Property);
+
+/// <summary>One declared output.</summary>
+public sealed record StepOutputDescriptor(string Name, ValueKind Kind, string Description);
