@@ -1,0 +1,108 @@
+namespace T1.Storage.Database;
+
+/// <summary>A stored workflow definition: one row per distinct content of a workflow name.</summary>
+public sealed class DefinitionRecord
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    /// <summary>1, 2, … per name, in order of first storage.</summary>
+    public int Version { get; set; }
+    /// <summary>sha256 of the source text; (Name, ContentHash) is unique.</summary>
+    public required string ContentHash { get; set; }
+    public required string SourceText { get; set; }
+    public string FileName { get; set; } = "";
+    public string? Schedule { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+public sealed class RunRecord
+{
+    public required string Id { get; set; }
+    public long DefinitionId { get; set; }
+    public required string WorkflowName { get; set; }
+    public int DefinitionVersion { get; set; }
+    public RunStatus Status { get; set; }
+    public RunTrigger Trigger { get; set; }
+    /// <summary>The bound params (defaults plus overrides) as a JSON object.</summary>
+    public string ParamsJson { get; set; } = "{}";
+    public DateTime CreatedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public string? Error { get; set; }
+}
+
+public sealed class StepRunRecord
+{
+    public long Id { get; set; }
+    public required string RunId { get; set; }
+    public required string StepId { get; set; }
+    public required string StepType { get; set; }
+    public required string Queue { get; set; }
+    public StepStatus Status { get; set; }
+    /// <summary>Tries started so far, crash re-runs included.</summary>
+    public int Attempt { get; set; }
+    /// <summary>Handler failures so far; compared with the retry policy.</summary>
+    public int Failures { get; set; }
+    /// <summary>Fence: only the attempt holding this token may record outputs, metrics and artifacts.</summary>
+    public string? AttemptToken { get; set; }
+    public DateTime? HeartbeatAt { get; set; }
+    public DateTime? QueuedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public string? InputsJson { get; set; }
+    public string? OutputsJson { get; set; }
+    public string? CacheKey { get; set; }
+    public string? CachedFromRunId { get; set; }
+    public string? Error { get; set; }
+    public double? ProgressDone { get; set; }
+    public double? ProgressTotal { get; set; }
+    public string? ProgressMessage { get; set; }
+}
+
+/// <summary>One point of a step's metric time series; (StepRunId, Key, Step) is unique.</summary>
+public sealed class MetricRecord
+{
+    public long Id { get; set; }
+    public long StepRunId { get; set; }
+    public required string RunId { get; set; }
+    public required string Key { get; set; }
+    public long Step { get; set; }
+    public double Value { get; set; }
+    public DateTime Time { get; set; }
+}
+
+public sealed class StepLogRecord
+{
+    public long Id { get; set; }
+    public long StepRunId { get; set; }
+    public required string RunId { get; set; }
+    public int Attempt { get; set; }
+    public DateTime Time { get; set; }
+    public required string Level { get; set; }
+    public required string Message { get; set; }
+}
+
+/// <summary>A stored blob (content-addressed): one row per distinct content.</summary>
+public sealed class BlobRecord
+{
+    public required string Sha256 { get; set; }
+    public long Size { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A named output artifact of a step in a run; (RunId, StepId, Name) is unique.</summary>
+public sealed class ArtifactRecord
+{
+    public long Id { get; set; }
+    public required string RunId { get; set; }
+    public required string StepId { get; set; }
+    public required string Name { get; set; }
+    /// <summary>sha256 of the blob (a file) or of the folder's manifest blob.</summary>
+    public required string Sha256 { get; set; }
+    /// <summary>"file" or "dir".</summary>
+    public required string Layout { get; set; }
+    /// <summary>What it is: text, dataset, checkpoint, report, …</summary>
+    public required string Kind { get; set; }
+    /// <summary>Total bytes (all files for a folder).</summary>
+    public long Size { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
