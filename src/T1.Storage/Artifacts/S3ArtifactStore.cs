@@ -1,0 +1,183 @@
+using Minio;
+using Minio.DataModel.Args;
+using Minio.Exceptions;
+
+namespace T1.Storage.Artifacts;
+
+/// <summary>
+/// Artifact store in an S3 bucket (MinIO or any S3): object <c>[&lt;prefix&gt;/]sha256/&lt;2 hex&gt;/&lt;64 hex&gt;</c>.
+/// A put spools the content to a local temp file while hashing it, then uploads it under its key
+/// unless that object exists already; S3 makes an object visible only when its upload completes,
+/// so readers never see half a blob. Concurrent puts of the same content upload identical bytes.
+/// Reads fetch whole objects (Minio SDK 7.0.0 ranged GETs throw PartialContentException) and verify them.
+/// </summary>
+public sealed class S3ArtifactStore : ArtifactStore, IDisposable
+{
+    private const int BufferSize = 1 << 20;
+    private readonly S3ArtifactStoreOptions _options;
+    private readonly IMinioClient _client;
+    private readonly string _prefix;
+    private readonly SemaphoreSlim _bucketLock = new(1, 1);
+    private volatile bool _bucketReady;
+
+    public S3ArtifactStore(S3ArtifactStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _prefix = options.Prefix.Trim('/');
+        var client = new MinioClient()
+            .WithEndpoint(options.Endpoint)
+            .WithCredentials(options.AccessKey, options.SecretKey)
+            .WithSSL(options.UseSsl);
+        if (!string.IsNullOrWhiteSpace(options.Region)) client = client.WithRegion(options.Region);
+        _client = client.Build();
+    }
+
+    public override string Location => _prefix.Length == 0 ? $"s3://{_options.Bucket}" : $"s3://{_options.Bucket}/{_prefix}";
+
+    /// <summary>The object name of blob <paramref name="sha256"/> inside the bucket.</summary>
+    public string ObjectKey(string sha256)
+    {
+        Sha256Key.Validate(sha256);
+        var relative = Sha256Key.RelativePath(sha256);
+        return _prefix.Length == 0 ? relative : $"{_prefix}/{relative}";
+    }
+
+    public override async Task<BlobInfo> PutAsync(Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var spoolDir = string.IsNullOrWhiteSpace(_options.SpoolDirectory) ? Path.GetTempPath() : _options.SpoolDirectory;
+        Directory.CreateDirectory(spoolDir);
+        var spool = Path.Combine(spoolDir, $"t1-put-{Guid.NewGuid():N}.part");
+        try
+        {
+            await using var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize,
+                FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+            var blob = await Sha256Key.CopyAndHashAsync(content, file, cancellationToken);
+            await EnsureBucketAsync(cancellationToken);
+            var key = ObjectKey(blob.Sha256);
+            if (await ObjectExistsAsync(key, cancellationToken)) return blob; // idempotent: same key, same bytes
+
+            file.Position = 0;
+            await _client.PutObjectAsync(new PutObjectArgs()
+                .WithBucket(_options.Bucket)
+                .WithObject(key)
+                .WithStreamData(file)
+                .WithObjectSize(blob.Size)
+                .WithContentType("application/octet-stream"), cancellationToken);
+            return blob;
+        }
+        finally
+        {
+            if (File.Exists(spool)) File.Delete(spool); // DeleteOnClose covers the normal path
+        }
+    }
+
+    public override async Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken = default)
+    {
+        var key = ObjectKey(sha256);
+        await EnsureBucketAsync(cancellationToken);
+        return await ObjectExistsAsync(key, cancellationToken);
+    }
+
+    public override async Task DownloadToFileAsync(string sha256, string destinationPath, CancellationToken cancellationToken = default)
+    {
+        var key = ObjectKey(sha256);
+        ArgumentException.ThrowIfNullOrWhiteSpace(destinationPath);
+        var destination = Path.GetFullPath(destinationPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        var temp = $"{destination}.{Guid.NewGuid():N}.part";
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            {
+                await GetVerifiedAsync(sha256, key, file, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, destination, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public override async Task<byte[]> ReadAllBytesAsync(string sha256, CancellationToken cancellationToken = default)
+    {
+        var key = ObjectKey(sha256);
+        using var memory = new MemoryStream();
+        await GetVerifiedAsync(sha256, key, memory, cancellationToken);
+        return memory.ToArray();
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _bucketLock.Dispose();
+    }
+
+    /// <summary>Streams the whole object into <paramref name="destination"/> and checks its sha256.</summary>
+    private async Task GetVerifiedAsync(string sha256, string key, Stream destination, CancellationToken cancellationToken)
+    {
+        await EnsureBucketAsync(cancellationToken);
+        BlobInfo? actual = null;
+        try
+        {
+            await _client.GetObjectAsync(new GetObjectArgs()
+                .WithBucket(_options.Bucket)
+                .WithObject(key)
+                .WithCallbackStream(async (stream, ct) => actual = await Sha256Key.CopyAndHashAsync(stream, destination, ct)),
+                cancellationToken);
+        }
+        catch (ObjectNotFoundException)
+        {
+            throw new ArtifactNotFoundException(sha256, Location);
+        }
+        if (actual is null)
+            throw new InvalidOperationException($"the S3 server returned no body for {Location}/{Sha256Key.RelativePath(sha256)}.");
+        if (actual.Sha256 != sha256) throw new ArtifactCorruptedException(sha256, actual.Sha256, Location);
+    }
+
+    private async Task<bool> ObjectExistsAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.StatObjectAsync(new StatObjectArgs().WithBucket(_options.Bucket).WithObject(key), cancellationToken);
+            return true;
+        }
+        catch (ObjectNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Creates the bucket once per store if it is missing; a failure is retried on the next call.</summary>
+    private async Task EnsureBucketAsync(CancellationToken cancellationToken)
+    {
+        if (_bucketReady) return;
+        await _bucketLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_bucketReady) return;
+            var bucket = new BucketExistsArgs().WithBucket(_options.Bucket);
+            if (!await _client.BucketExistsAsync(bucket, cancellationToken))
+            {
+                try
+                {
+                    await _client.MakeBucketAsync(new MakeBucketArgs().WithBucket(_options.Bucket), cancellationToken);
+                }
+                catch (MinioException)
+                {
+                    // Another process may have created it between our check and our create.
+                    if (!await _client.BucketExistsAsync(bucket, cancellationToken)) throw;
+                }
+            }
+            _bucketReady = true;
+        }
+        finally
+        {
+            _bucketLock.Release();
+        }
+    }
+}
