@@ -234,7 +234,7 @@ for project in "${projects[@]}"; do
   name="$(basename "$project" .csproj)"
   args=(test "$project" --no-build --nologo --results-directory "$RESULTS"
         --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal"
-        --blame-hang-timeout "$HANG_TIMEOUT")
+        --blame-hang-timeout "$HANG_TIMEOUT" --blame-hang-dump-type none)
   [ -z "$FILTER" ] || args+=(--filter "$FILTER")
   log "dotnet test $project"
   set +e

@@ -4,6 +4,10 @@ namespace T1.Storage.Artifacts;
 /// A content-addressed blob store: every blob is named by the sha256 of its bytes, so the
 /// same content is stored once and a key can never name anything outside the store.
 /// Each backend is <c>&lt;Backend&gt;ArtifactStore</c> with <c>&lt;Backend&gt;ArtifactStoreOptions</c>.
+/// Every method that takes a key throws <see cref="ArgumentException"/> unless the key is 64 lowercase
+/// hex characters (the spelling <see cref="BlobInfo.Sha256"/> has). Every read verifies the sha256 of
+/// what it read before handing it out. All members are safe to call concurrently, also from several
+/// processes sharing one folder or bucket.
 /// </summary>
 public abstract class ArtifactStore
 {
