@@ -8,10 +8,13 @@ namespace T1.Workflows.Steps;
 /// <summary>Binds resolved `with:` values to a handler's inputs record, by the declared names.</summary>
 public static class InputBinder
 {
-    public static T Bind<T>(JsonObject inputs, string stepId) where T : class, new()
+    public static T Bind<T>(JsonObject inputs, string stepId) where T : class, new() => (T)Bind(typeof(T), inputs, stepId);
+
+    /// <summary>Binds to an instance of <paramref name="inputsType"/> (which has a parameterless constructor).</summary>
+    public static object Bind(Type inputsType, JsonObject inputs, string stepId)
     {
-        var result = new T();
-        foreach (var p in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        var result = Activator.CreateInstance(inputsType)!;
+        foreach (var p in inputsType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (p.GetCustomAttribute<StepInputAttribute>() is null) continue;
             var name = StepCatalog.InputName(p);

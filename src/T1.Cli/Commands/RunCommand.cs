@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Reflection;
+using Microsoft.Extensions.Hosting;
+using T1.Server.Hosting;
+using T1.Storage.Database;
+using T1.Workflows.Definitions;
+using T1.Workflows.Engine;
+
+namespace T1.Cli.Commands;
+
+/// <summary>`t1 run FILE` and `t1 demo`.</summary>
+internal static class RunCommand
+{
+    private static readonly Option<string[]> Params = new("--param", "-p")
+    {
+        Description = "Override a workflow param: --param name=value (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private static readonly Option<bool> Wait = new("--wait", "-w") { Description = "Show live progress and exit non-zero if the run fails." };
+    private static readonly Option<bool> Worker = new("--worker") { Description = "Also run steps in this process (always so with the embedded SQLite default)." };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Print engine and step logs." };
+
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "Workflow YAML file." };
+        var cmd = new Command("run", "Store a workflow (versioned by content) and run it.") { file, Params, Wait, Worker, Verbose };
+        cmd.SetAction((parse, ct) => RunAsync(parse, ValidateCommand.LoadOrThrow(parse.GetValue(file)!), ct));
+        return cmd;
+    }
+
+    public static Command CreateDemo()
+    {
+        var cmd = new Command("demo", "Run the built-in demo workflow on the embedded default and show the result.") { Params, Verbose };
+        cmd.SetAction((parse, ct) =>
+        {
+            var (text, name) = DemoWorkflow();
+            var result = WorkflowLoader.Load(text, name, StepCatalogs.Default);
+            var definition = result.Definition ?? throw new CliException("the built-in demo workflow does not validate: " + string.Join("; ", result.Diagnostics));
+            return RunAsync(parse, definition, ct, forceWait: true);
+        });
+        return cmd;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, WorkflowDefinition definition, CancellationToken ct, bool forceWait = false)
+    {
+        var options = CliServices.Options(parse);
+        var overrides = ParseParams(parse.GetValue(Params) ?? []);
+        var embedded = !options.Database.IsPostgres;
+        var inProcessWorker = embedded || parse.GetValue(Worker);
+        var wait = forceWait || parse.GetValue(Wait) || embedded;
+        var verbose = parse.GetValue(Verbose);
+
+        using var host = await CliServices.StartAsync(options, inProcessWorker, verbose, ct);
+        var run = await host.Get<WorkflowEngine>().StartRunAsync(definition, overrides, RunTrigger.Cli, ct);
+        Console.WriteLine($"run {run.Id} · {definition.Name} v{run.DefinitionVersion} · {definition.Steps.Count} step(s) · {host.Get<DatabaseFactory>().Description}");
+        if (definition.Schedule is not null)
+            Console.WriteLine($"  note: this workflow has schedule \"{definition.Schedule}\"; `t1 register` activates it (a run does not).");
+        if (!wait)
+        {
+            Console.WriteLine($"  queued; follow it with `t1 show {run.Id}` (steps run on `t1 worker` processes serving their queues).");
+            return CliErrors.Ok;
+        }
+        if (embedded && !parse.GetValue(Wait) && !forceWait)
+            Console.WriteLine("  embedded mode: running the steps in this process.");
+        var status = await RunWatcher.WatchAsync(host.Get<RunQueries>(), run.Id, ct);
+        await host.StopAsync(CancellationToken.None);
+        return status == RunStatus.Succeeded ? CliErrors.Ok : CliErrors.RunFailed;
+    }
+
+    internal static Dictionary<string, string> ParseParams(IEnumerable<string> items)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var eq = item.IndexOf('=');
+            if (eq <= 0) throw new CliException($"--param '{item}' must look like name=value");
+            result[item[..eq].Trim()] = item[(eq + 1)..];
+        }
+        return result;
+    }
+
+    /// <summary>The demo workflow shipped inside the CLI (a copy of workflows/hello.yaml).</summary>
+    internal static (string Text, string Name) DemoWorkflow()
+    {
+        const string resource = "T1.Cli.demo.yaml";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+            ?? throw new CliException("the demo workflow is missing from this build of t1");
+        using var reader = new StreamReader(stream);
+        return (reader.ReadToEnd(), "workflows/hello.yaml");
+    }
+}

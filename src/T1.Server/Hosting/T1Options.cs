@@ -1,0 +1,51 @@
+using T1.Storage.Artifacts;
+using T1.Storage.Database;
+using T1.Workflows.Engine;
+
+namespace T1.Server.Hosting;
+
+/// <summary>
+/// All settings of T1 Platform: configuration section <c>T1</c>, from <c>appsettings.json</c>,
+/// <c>t1.json</c> in the working folder, or environment variables (<c>T1__Database__ConnectionString</c>, …).
+/// Defaults are the embedded set-up: SQLite + local artifact folder + in-process worker.
+/// </summary>
+public sealed class T1Options
+{
+    public const string Section = "T1";
+
+    /// <summary>Folder for the embedded database, artifacts, caches and scratch space.</summary>
+    public string DataDirectory { get; set; } = ".t1";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public ArtifactsOptions Artifacts { get; set; } = new();
+
+    public EngineOptions Engine { get; set; } = new();
+
+    public WorkerOptions Worker { get; set; } = new();
+}
+
+/// <summary>Where artifacts live (section <c>T1:Artifacts</c>).</summary>
+public sealed class ArtifactsOptions
+{
+    /// <summary><c>local</c> (default: a folder) or <c>s3</c> (MinIO or any S3).</summary>
+    public string Provider { get; set; } = "local";
+
+    /// <summary>Local folder; default <c>&lt;DataDirectory&gt;/artifacts</c>.</summary>
+    public string Path { get; set; } = "";
+
+    public S3ArtifactStoreOptions S3 { get; set; } = new();
+}
+
+/// <summary>Worker settings (section <c>T1:Worker</c>).</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Queues this process serves, in priority order.</summary>
+    public string[] Queues { get; set; } = ["gpu", "cpu"];
+
+    /// <summary>Steps run at once by this process.</summary>
+    public int Count { get; set; } = 2;
+
+    /// <summary>Name shown in the Hangfire dashboard; default host:pid.</summary>
+    public string Name { get; set; } = "";
+}

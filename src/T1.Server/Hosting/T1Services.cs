@@ -1,0 +1,119 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using T1.Storage.Artifacts;
+using T1.Storage.Database;
+using T1.Workflows.Engine;
+using T1.Workflows.Steps;
+
+namespace T1.Server.Hosting;
+
+/// <summary>The one place where T1's services are wired (CLI, server, worker and tests all come through here).</summary>
+public static class T1Services
+{
+    /// <summary>
+    /// Database, artifact store, step catalog, engine and the Hangfire client. With
+    /// <paramref name="worker"/>, also a Hangfire server on <see cref="WorkerOptions.Queues"/> and
+    /// the stale-attempt recovery loop.
+    /// </summary>
+    public static IServiceCollection AddT1(this IServiceCollection services, T1Options options, bool worker)
+    {
+        services.AddHostedService<MigrationService>(); // first: hosted services start in registration order
+        services.AddSingleton(options);
+        services.AddSingleton(options.Engine);
+        services.AddSingleton(new DatabaseFactory(options.Database, options.DataDirectory));
+        services.AddSingleton(CreateArtifactStore(options));
+        services.AddSingleton(StepCatalogs.Default);
+        services.AddSingleton<DefinitionStore>();
+        services.AddSingleton<WorkflowEngine>();
+        services.AddSingleton<RunControl>();
+        services.AddSingleton<RunQueries>();
+        services.AddSingleton<ArtifactCache>();
+        services.AddSingleton<StaleAttemptRecovery>();
+        services.AddSingleton<ScheduleRegistry>();
+        services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
+        services.AddTransient<StepJob>();
+        services.AddTransient<ScheduledRunJob>();
+
+        services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (options.Database.IsPostgres)
+            {
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(options.Database.ConnectionString), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    // LISTEN/NOTIFY: hand-off in milliseconds instead of the 15 s poll (DESIGN.md).
+                    EnableLongPolling = true,
+                    // Re-deliver a job whose worker died after 5 min, not 30; a healthy long job keeps its
+                    // claim by heartbeat. Our own fence (StepJob) guards the rare duplicate delivery.
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    UseSlidingInvisibilityTimeout = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(5),
+                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
+                });
+            }
+            else
+            {
+                // Embedded default: jobs live in this process only; the run state that matters is in SQLite.
+                config.UseInMemoryStorage();
+            }
+        });
+
+        if (worker)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.Queues = options.Worker.Queues;
+                o.WorkerCount = Math.Max(1, options.Worker.Count);
+                o.ServerName = options.Worker.Name;
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                o.ServerCheckInterval = TimeSpan.FromSeconds(30);
+                o.ShutdownTimeout = TimeSpan.FromSeconds(10);
+            });
+            services.AddHostedService<RecoveryService>();
+        }
+        return services;
+    }
+
+    public static ArtifactStore CreateArtifactStore(T1Options options) => options.Artifacts.Provider.Trim().ToLowerInvariant() switch
+    {
+        "" or "local" or "file" or "filesystem" => new FileSystemArtifactStore(options.Artifacts.Path),
+        "s3" or "minio" => new S3ArtifactStore(options.Artifacts.S3),
+        var other => throw new InvalidOperationException(
+            $"unknown artifact store '{other}' in T1:Artifacts:Provider; use 'local' or 's3'."),
+    };
+}
+
+/// <summary>Every step type this build knows: the built-ins and the ML steps.</summary>
+public static class StepCatalogs
+{
+    public static readonly StepCatalog Default = StepCatalog.FromAssemblies(typeof(T1.Ml.MlAssembly).Assembly);
+}
+
+/// <summary>Applies migrations before anything else starts (hosted services start in registration order).</summary>
+internal sealed class MigrationService(DatabaseFactory database) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Runs <see cref="StaleAttemptRecovery"/> every <see cref="EngineOptions.RecoveryInterval"/>.</summary>
+internal sealed class RecoveryService(StaleAttemptRecovery recovery, EngineOptions options, Microsoft.Extensions.Logging.ILogger<RecoveryService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.RecoveryInterval);
+        do
+        {
+            try { await recovery.RecoverAsync(stoppingToken); }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception e) { logger.LogWarning(e, "stale-attempt recovery failed; will retry"); }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+}

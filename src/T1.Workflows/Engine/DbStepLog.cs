@@ -1,0 +1,43 @@
+using T1.Storage.Database;
+using T1.Workflows.Steps;
+
+namespace T1.Workflows.Engine;
+
+/// <summary>Buffers a step's log lines (written every heartbeat) and holds its latest progress.</summary>
+public sealed class DbStepLog(DatabaseFactory database, AttemptFence fence, Action<string, string>? echo = null) : IStepLog
+{
+    private readonly Lock _lock = new();
+    private List<StepLogRecord> _pending = new();
+
+    public (double Done, double Total, string? Message)? LatestProgress { get; private set; }
+
+    public void Info(string message) => Add("info", message);
+    public void Warn(string message) => Add("warn", message);
+
+    public void Progress(double done, double total, string? message) => LatestProgress = (done, total, message);
+
+    private void Add(string level, string message)
+    {
+        echo?.Invoke(level, message);
+        lock (_lock)
+            _pending.Add(new StepLogRecord
+            {
+                StepRunId = fence.StepRunId, RunId = fence.RunId, Attempt = fence.Attempt,
+                Time = DateTime.UtcNow, Level = level, Message = message.Length > 8000 ? message[..8000] + "…" : message,
+            });
+    }
+
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        List<StepLogRecord> batch;
+        lock (_lock)
+        {
+            if (_pending.Count == 0) return;
+            batch = _pending;
+            _pending = new();
+        }
+        await using var db = database.Create();
+        db.StepLogs.AddRange(batch);
+        await db.SaveChangesAsync(ct);
+    }
+}

@@ -1,0 +1,20 @@
+namespace T1.Workflows.Engine;
+
+/// <summary>Timing and folders of the run engine (configuration section <c>T1:Engine</c>).</summary>
+public sealed class EngineOptions
+{
+    /// <summary>How often a running attempt proves it is alive (and flushes metrics/logs).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>A running attempt whose heartbeat is older than this is presumed dead and re-queued.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often each worker looks for dead attempts to re-queue.</summary>
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Scratch folders of running attempts.</summary>
+    public string WorkDirectory { get; set; } = Path.Combine(".t1", "work");
+
+    /// <summary>Local copies of artifacts that steps read (verified by sha256, shared by steps).</summary>
+    public string CacheDirectory { get; set; } = Path.Combine(".t1", "cache");
+}

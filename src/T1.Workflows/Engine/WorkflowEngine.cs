@@ -1,0 +1,199 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using T1.Storage.Database;
+using T1.Workflows.Definitions;
+using T1.Workflows.Definitions.Expressions;
+using T1.Workflows.Steps;
+
+namespace T1.Workflows.Engine;
+
+/// <summary>
+/// The orchestrator: creates runs and moves them forward. Every transition is a conditional
+/// update (Pending→Queued, Running→Succeeded, …), so any number of processes may call
+/// <see cref="AdvanceAsync"/> for the same run at once: each step is enqueued at most once per
+/// transition, and the run is finalised once.
+/// </summary>
+public sealed class WorkflowEngine(
+    DatabaseFactory database, DefinitionStore definitions, StepCatalog catalog,
+    IJobDispatcher dispatcher, ILogger<WorkflowEngine> logger)
+{
+    /// <summary>Stores the definition, creates the run and enqueues its first steps.</summary>
+    public async Task<RunRecord> StartRunAsync(WorkflowDefinition definition, IReadOnlyDictionary<string, string> paramOverrides,
+        RunTrigger trigger, CancellationToken ct = default)
+    {
+        var boundParams = ParamBinder.Bind(definition, paramOverrides); // throws WorkflowParamException on unknown params
+        var record = await definitions.SaveAsync(definition, ct);
+        return await StartRunAsync(record, boundParams, trigger, ct);
+    }
+
+    /// <summary>Starts a run of a stored definition (scheduled runs, API).</summary>
+    public async Task<RunRecord> StartRunAsync(DefinitionRecord record, JsonObject boundParams, RunTrigger trigger, CancellationToken ct = default)
+    {
+        var definition = definitions.Parse(record);
+        var run = new RunRecord
+        {
+            Id = RunIds.New(), DefinitionId = record.Id, WorkflowName = record.Name, DefinitionVersion = record.Version,
+            Status = RunStatus.Running, Trigger = trigger, ParamsJson = boundParams.ToJsonString(), CreatedAt = DateTime.UtcNow,
+        };
+        await using (var db = database.Create())
+        {
+            db.Runs.Add(run);
+            db.StepRuns.AddRange(definition.Steps.Select(s => new StepRunRecord
+            {
+                RunId = run.Id, StepId = s.Id, StepType = s.Uses, Queue = s.Queue, Status = StepStatus.Pending,
+            }));
+            await db.SaveChangesAsync(ct);
+        }
+        logger.LogInformation("run {RunId} of {Workflow} v{Version} started ({Trigger})", run.Id, record.Name, record.Version, trigger);
+        await AdvanceAsync(run.Id, ct);
+        return run;
+    }
+
+    /// <summary>
+    /// Enqueues every pending step whose needs have succeeded (or reuses a cached result),
+    /// skips steps whose needs failed, and finalises the run when every step is final.
+    /// </summary>
+    public async Task AdvanceAsync(string runId, CancellationToken ct = default)
+    {
+        for (var pass = 0; pass < 10_000; pass++)
+        {
+            await using var db = database.Create();
+            var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct);
+            if (run is null || run.Status != RunStatus.Running) return;
+            var steps = await db.StepRuns.AsNoTracking().Where(s => s.RunId == runId).ToDictionaryAsync(s => s.StepId, ct);
+            var definition = await definitions.GetAsync(run.DefinitionId, ct);
+            var @params = JsonNode.Parse(run.ParamsJson)!.AsObject();
+
+            var changed = false;
+            foreach (var def in definition.TopologicalOrder())
+            {
+                var step = steps[def.Id];
+                if (step.Status != StepStatus.Pending) continue;
+                var needs = def.Needs.Select(n => steps[n]).ToList();
+                if (needs.Any(n => n.Status is StepStatus.Failed or StepStatus.Cancelled or StepStatus.Skipped))
+                {
+                    var why = needs.First(n => n.Status is StepStatus.Failed or StepStatus.Cancelled or StepStatus.Skipped);
+                    changed |= await TransitionAsync(db, step.Id, StepStatus.Pending, StepStatus.Skipped,
+                        $"skipped: upstream step '{why.StepId}' {why.Status.ToString().ToLowerInvariant()}", ct);
+                    continue;
+                }
+                if (needs.Any(n => n.Status != StepStatus.Succeeded)) continue;
+                changed |= await ReadyAsync(db, run, def, step, steps, @params, ct);
+            }
+            if (changed) continue; // cached or skipped steps may have unblocked others
+
+            if (steps.Values.All(s => s.Status.IsFinal()))
+                await FinishRunAsync(db, run, steps.Values, ct);
+            return;
+        }
+    }
+
+    private async Task<bool> ReadyAsync(T1DbContext db, RunRecord run, StepDefinition def, StepRunRecord step,
+        Dictionary<string, StepRunRecord> steps, JsonObject @params, CancellationToken ct)
+    {
+        var type = catalog.Find(def.Uses);
+        JsonObject inputs;
+        try
+        {
+            inputs = ResolveInputs(def, type, steps, @params);
+        }
+        catch (Exception e) when (e is ExpressionException or StepInputException or JsonException)
+        {
+            return await TransitionAsync(db, step.Id, StepStatus.Pending, StepStatus.Failed, $"step '{def.Id}': {e.Message}", ct);
+        }
+        var inputsJson = CanonicalJson.Write(inputs);
+        var cacheKey = CanonicalJson.Sha256($"{def.Uses}@{type?.Version ?? 0}\n{inputsJson}");
+
+        if (def.Cache)
+        {
+            var hit = await db.StepRuns.AsNoTracking()
+                .Where(s => s.CacheKey == cacheKey && s.Status == StepStatus.Succeeded && s.Id != step.Id)
+                .OrderByDescending(s => s.FinishedAt).FirstOrDefaultAsync(ct);
+            if (hit is not null && await ReuseAsync(db, run, step, hit, inputsJson, cacheKey, ct))
+                return true;
+        }
+
+        var now = DateTime.UtcNow;
+        var won = await db.StepRuns.Where(s => s.Id == step.Id && s.Status == StepStatus.Pending)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Status, StepStatus.Queued)
+                .SetProperty(s => s.InputsJson, inputsJson)
+                .SetProperty(s => s.CacheKey, cacheKey)
+                .SetProperty(s => s.QueuedAt, now), ct);
+        if (won == 1) dispatcher.Enqueue(run.Id, def.Id, def.Queue);
+        return false;
+    }
+
+    private static async Task<bool> ReuseAsync(T1DbContext db, RunRecord run, StepRunRecord step, StepRunRecord hit,
+        string inputsJson, string cacheKey, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var now = DateTime.UtcNow;
+        var won = await db.StepRuns.Where(s => s.Id == step.Id && s.Status == StepStatus.Pending)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Status, StepStatus.Succeeded)
+                .SetProperty(s => s.InputsJson, inputsJson)
+                .SetProperty(s => s.CacheKey, cacheKey)
+                .SetProperty(s => s.OutputsJson, hit.OutputsJson)
+                .SetProperty(s => s.CachedFromRunId, hit.RunId)
+                .SetProperty(s => s.QueuedAt, now)
+                .SetProperty(s => s.StartedAt, now)
+                .SetProperty(s => s.FinishedAt, now), ct);
+        if (won != 1) return false;
+        var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.RunId == hit.RunId && a.StepId == hit.StepId).ToListAsync(ct);
+        foreach (var a in artifacts)
+        {
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO artifacts ("RunId", "StepId", "Name", "Sha256", "Layout", "Kind", "Size", "CreatedAt")
+                VALUES ({run.Id}, {step.StepId}, {a.Name}, {a.Sha256}, {a.Layout}, {a.Kind}, {a.Size}, {now})
+                ON CONFLICT ("RunId", "StepId", "Name") DO NOTHING
+                """, ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>The step's `with:` after expressions, plus declared defaults for what it leaves out.</summary>
+    internal static JsonObject ResolveInputs(StepDefinition def, StepTypeDescriptor? type, Dictionary<string, StepRunRecord> steps, JsonObject @params)
+    {
+        var resolved = ExpressionResolver.Resolve(def.With, @params, (stepId, output) =>
+            steps.TryGetValue(stepId, out var s) && s.OutputsJson is not null
+                ? JsonNode.Parse(s.OutputsJson)?.AsObject()[output]?.DeepClone()
+                : null)?.AsObject() ?? new JsonObject();
+        if (type is null) return resolved;
+        foreach (var input in type.Inputs)
+        {
+            if (resolved.ContainsKey(input.Name) || input.DefaultValue is null) continue;
+            resolved[input.Name] = input.DefaultValue switch
+            {
+                TimeSpan t => JsonValue.Create(Durations.Format(t)),
+                var v => JsonSerializer.SerializeToNode(v),
+            };
+        }
+        // Bind once here so a value that cannot fit its input fails the step before it is queued.
+        InputBinder.Bind(type.InputsType, resolved, def.Id);
+        return resolved;
+    }
+
+    private async Task FinishRunAsync(T1DbContext db, RunRecord run, IEnumerable<StepRunRecord> steps, CancellationToken ct)
+    {
+        var failed = steps.Where(s => s.Status is StepStatus.Failed).ToList();
+        var cancelled = steps.Any(s => s.Status is StepStatus.Cancelled);
+        var status = failed.Count > 0 ? RunStatus.Failed : cancelled ? RunStatus.Cancelled : RunStatus.Succeeded;
+        var error = failed.Count > 0 ? $"step '{failed[0].StepId}' failed: {failed[0].Error}" : null;
+        var now = DateTime.UtcNow;
+        var won = await db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Running)
+            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, status).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, error), ct);
+        if (won == 1) logger.LogInformation("run {RunId} {Status}", run.Id, status);
+    }
+
+    private static async Task<bool> TransitionAsync(T1DbContext db, long id, StepStatus from, StepStatus to, string? error, CancellationToken ct)
+    {
+        var now = DateTime.UtcNow;
+        return await db.StepRuns.Where(s => s.Id == id && s.Status == from)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, to).SetProperty(s => s.Error, error).SetProperty(s => s.FinishedAt, now), ct) == 1;
+    }
+}
