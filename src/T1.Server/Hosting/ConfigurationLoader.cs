@@ -36,5 +36,6 @@ public static class ConfigurationLoader
         o.Worker.Queues = o.Worker.Queues.SelectMany(q => q.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(q => q.ToLowerInvariant()).Distinct().ToArray();
         if (string.IsNullOrWhiteSpace(o.Worker.Name)) o.Worker.Name = $"{Environment.MachineName.ToLowerInvariant()}:{Environment.ProcessId}";
+        o.Engine.WorkerName = o.Worker.Name;
     }
 }

@@ -45,6 +45,8 @@ public sealed class StepRunRecord
     /// <summary>Fence: only the attempt holding this token may record outputs, metrics and artifacts.</summary>
     public string? AttemptToken { get; set; }
     public DateTime? HeartbeatAt { get; set; }
+    /// <summary>The worker process that runs (or last ran) the step, e.g. <c>host:pid</c>.</summary>
+    public string? Worker { get; set; }
     public DateTime? QueuedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }

@@ -12,6 +12,9 @@ public sealed class EngineOptions
     /// <summary>How often each worker looks for dead attempts to re-queue.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>This process's name, recorded on the steps it runs (set from T1:Worker:Name).</summary>
+    public string WorkerName { get; set; } = $"{Environment.MachineName.ToLowerInvariant()}:{Environment.ProcessId}";
+
     /// <summary>Scratch folders of running attempts.</summary>
     public string WorkDirectory { get; set; } = Path.Combine(".t1", "work");
 

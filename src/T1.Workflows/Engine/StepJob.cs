@@ -52,6 +52,7 @@ public sealed class StepJob(
                 .SetProperty(s => s.Status, StepStatus.Running)
                 .SetProperty(s => s.Attempt, s => s.Attempt + 1)
                 .SetProperty(s => s.AttemptToken, token)
+                .SetProperty(s => s.Worker, options.WorkerName)
                 .SetProperty(s => s.HeartbeatAt, now)
                 .SetProperty(s => s.StartedAt, now)
                 .SetProperty(s => s.ProgressDone, (double?)null)

@@ -330,6 +330,9 @@ namespace T1.Storage.Database.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Worker")
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
                     b.HasIndex("CacheKey", "Status");

@@ -135,6 +135,7 @@ namespace T1.Storage.Database.Migrations.Postgres
                     Failures = table.Column<int>(type: "integer", nullable: false),
                     AttemptToken = table.Column<string>(type: "text", nullable: true),
                     HeartbeatAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    Worker = table.Column<string>(type: "text", nullable: true),
                     QueuedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),

@@ -11,7 +11,7 @@ using T1.Storage.Database;
 namespace T1.Storage.Database.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteT1DbContext))]
-    [Migration("20261125124443_Initial")]
+    [Migration("20261125125333_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -316,6 +316,9 @@ namespace T1.Storage.Database.Migrations.Sqlite
 
                     b.Property<string>("StepType")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Worker")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

@@ -134,6 +134,7 @@ namespace T1.Storage.Database.Migrations.Sqlite
                     Failures = table.Column<int>(type: "INTEGER", nullable: false),
                     AttemptToken = table.Column<string>(type: "TEXT", nullable: true),
                     HeartbeatAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Worker = table.Column<string>(type: "TEXT", nullable: true),
                     QueuedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     StartedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),

@@ -12,7 +12,7 @@ using T1.Storage.Database;
 namespace T1.Storage.Database.Migrations.Postgres
 {
     [DbContext(typeof(PostgresT1DbContext))]
-    [Migration("20261125124449_Initial")]
+    [Migration("20261125125340_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -331,6 +331,9 @@ namespace T1.Storage.Database.Migrations.Postgres
 
                     b.Property<string>("StepType")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Worker")
                         .HasColumnType("text");
 
                     b.HasKey("Id");
