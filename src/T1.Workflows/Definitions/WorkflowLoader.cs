@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using T1.Workflows.Definitions.Validation;
+using T1.Workflows.Steps;
+using YamlDotNet.Core;
+
+namespace T1.Workflows.Definitions;
+
+/// <summary>
+/// Parses and validates workflow YAML. Every problem in the file is reported in one pass, each at
+/// its 1-based line and column; a <see cref="WorkflowDefinition"/> is returned only when there are none.
+/// Step types are known only through the <see cref="StepCatalog"/>.
+/// </summary>
+public static partial class WorkflowLoader
+{
+    public static WorkflowLoadResult LoadFile(string path, StepCatalog catalog) =>
+        Load(File.ReadAllText(path), path, catalog);
+
+    public static WorkflowLoadResult Load(string yamlText, string fileName, StepCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        ArgumentNullException.ThrowIfNull(catalog);
+        var bag = new DiagnosticBag(fileName);
+        YNode? root;
+        try
+        {
+            root = YamlTree.Parse(yamlText);
+        }
+        catch (YamlException e)
+        {
+            bag.Error((int)e.Start.Line, (int)e.Start.Column, "invalid YAML: " + CleanMessage(e));
+            return new WorkflowLoadResult(null, bag.Sorted());
+        }
+
+        var draft = WorkflowReader.Read(root, bag);
+        if (draft is null) return new WorkflowLoadResult(null, bag.Sorted());
+
+        foreach (var step in draft.Steps.Where(s => s.UsesNode is not null))
+        {
+            step.Type = catalog.Find(step.UsesNode!.Value);
+            if (step.Type is null)
+                bag.Error(step.UsesNode, $"{step.Label}: unknown step type '{step.UsesNode.Value}'{UnknownTypeHint(step.UsesNode.Value, catalog)}");
+        }
+        var graph = StepGraph.Build(draft.Steps, bag);
+        var expressions = new ExpressionValidator(draft, graph, bag);
+        var inputs = new InputValidator(bag, expressions.KindOf);
+        foreach (var step in draft.Steps)
+        {
+            if (step.Type is not null) inputs.Validate(step, step.Type);
+            expressions.Validate(step);
+        }
+
+        return new WorkflowLoadResult(bag.HasErrors ? null : Build(draft, yamlText, fileName), bag.Sorted());
+    }
+
+    private static string UnknownTypeHint(string name, StepCatalog catalog)
+    {
+        var names = catalog.All.Select(t => t.Name).ToList();
+        return Suggestions.Closest(name, names) is { } s ? $"; did you mean '{s}'?" : $"; known step types: {string.Join(", ", names.Order(StringComparer.Ordinal))}";
+    }
+
+    private static WorkflowDefinition Build(DraftWorkflow draft, string source, string fileName)
+    {
+        var @params = new OrderedDictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var (key, value) in draft.Params) @params[key.Value] = YamlValues.ToJson(value);
+        var steps = draft.Steps.Select(s => new StepDefinition
+        {
+            Id = s.Id!,
+            Uses = s.Type!.Name,
+            Needs = s.Needs.Select(n => n.Value).ToList(),
+            Queue = s.Queue ?? s.Type.DefaultQueue,
+            Retry = s.Retry,
+            Cache = s.Cache,
+            Timeout = s.Timeout,
+            With = s.With is null ? new JsonObject() : YamlValues.ToObject(s.With),
+            Line = s.Node.Line,
+            Column = s.Node.Column,
+        }).ToList();
+        return new WorkflowDefinition(draft.Name!, draft.Description, draft.Schedule,
+            new System.Collections.ObjectModel.ReadOnlyDictionary<string, JsonNode?>(@params), steps, source, fileName);
+    }
+
+    /// <summary>YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: …): "; the diagnostic carries the position already.</summary>
+    private static string CleanMessage(YamlException e)
+    {
+        var message = PositionPrefix().Replace(e.Message, "").Trim();
+        if (message.Length > 0) message = char.ToLowerInvariant(message[0]) + message[1..];
+        return message.TrimEnd('.');
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex PositionPrefix();
+}
