@@ -1,0 +1,67 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace T1.Ml.Model;
+
+/// <summary>
+/// Grouped-query self-attention with rotary positions and the fused
+/// <c>scaled_dot_product_attention</c>; q/k/v biases as in Qwen2 (config.AttentionBias).
+/// </summary>
+public sealed class Attention : nn.Module
+{
+    private readonly Linear q_proj;
+    private readonly Linear k_proj;
+    private readonly Linear v_proj;
+    private readonly Linear o_proj;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+
+    public Attention(ModelConfig c) : base(nameof(Attention))
+    {
+        q_proj = nn.Linear(c.HiddenSize, c.NumHeads * c.HeadDim, hasBias: c.AttentionBias);
+        k_proj = nn.Linear(c.HiddenSize, c.NumKvHeads * c.HeadDim, hasBias: c.AttentionBias);
+        v_proj = nn.Linear(c.HiddenSize, c.NumKvHeads * c.HeadDim, hasBias: c.AttentionBias);
+        o_proj = nn.Linear(c.NumHeads * c.HeadDim, c.HiddenSize, hasBias: false);
+        _heads = c.NumHeads;
+        _kvHeads = c.NumKvHeads;
+        _headDim = c.HeadDim;
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// <paramref name="x"/> (B, T, C); <paramref name="cos"/>/<paramref name="sin"/> (B, 1, T, D);
+    /// <paramref name="mask"/> null or bool (B|1, 1, T, S) with true = may attend; <paramref name="causal"/>
+    /// only when there is no mask and queries and keys cover the same positions. With a cache, this
+    /// step's keys/values are written at slots [start, start+T) and attention reads [0, start+T).
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, KvCache? cache, int layer, int start)
+    {
+        using var scope = NewDisposeScope();
+        long B = x.shape[0], T = x.shape[1];
+        var q = q_proj.forward(x).view(B, T, _heads, _headDim).transpose(1, 2);   // (B, H, T, D)
+        var k = k_proj.forward(x).view(B, T, _kvHeads, _headDim).transpose(1, 2); // (B, KV, T, D)
+        var v = v_proj.forward(x).view(B, T, _kvHeads, _headDim).transpose(1, 2); // (B, KV, T, D)
+        q = Rotary.Apply(q, cos, sin);
+        k = Rotary.Apply(k, cos, sin);
+        if (cache is not null)
+        {
+            cache.Keys[layer].narrow(2, start, T).copy_(k);
+            cache.Values[layer].narrow(2, start, T).copy_(v);
+            k = cache.Keys[layer].narrow(2, 0, start + T);   // (B, KV, S, D)
+            v = cache.Values[layer].narrow(2, 0, start + T); // (B, KV, S, D)
+        }
+        if (_kvHeads != _heads)
+        {
+            int rep = _heads / _kvHeads;
+            k = k.repeat_interleave(rep, dim: 1); // (B, H, S, D)
+            v = v.repeat_interleave(rep, dim: 1); // (B, H, S, D)
+        }
+        // The flag is spelled is_casual in TorchSharp. It is only set when T == S (see DecoderLM):
+        // with fewer queries than keys libtorch's causal mask would be anchored at key 0.
+        var y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: causal); // (B, H, T, D)
+        y = y.transpose(1, 2).contiguous().view(B, T, _heads * _headDim);                                 // (B, T, C)
+        return o_proj.forward(y).MoveToOuterDisposeScope();
+    }
+}

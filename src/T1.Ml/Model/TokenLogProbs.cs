@@ -1,0 +1,54 @@
+using static TorchSharp.torch;
+
+namespace T1.Ml.Model;
+
+/// <summary>
+/// Per-token log-probabilities and entropies: the quantities SFT and RL losses are built from.
+/// All functions keep the autograd graph (call under <c>no_grad()</c> when no gradient is wanted)
+/// and compute in float32 whatever the logits' dtype.
+/// </summary>
+public static class TokenLogProbs
+{
+    /// <summary>
+    /// logits (B, T, V) and targets (B, T) int64 → log p(targets) (B, T), by log-sum-exp
+    /// (no (B, T, V) log-softmax kept beyond the call).
+    /// </summary>
+    public static Tensor OfTargets(Tensor logits, Tensor targets)
+    {
+        using var scope = NewDisposeScope();
+        var l = logits.to(float32);
+        var picked = l.gather(-1, targets.unsqueeze(-1)).squeeze(-1); // (B, T)
+        return (picked - l.logsumexp(-1)).MoveToOuterDisposeScope();   // (B, T)
+    }
+
+    /// <summary>
+    /// Scores whole sequences: ids (B, T) → log p(ids[:, t] | ids[:, &lt;t]) for t = 1..T−1, shape (B, T−1).
+    /// <paramref name="targetMask"/> (B, T), e.g. 1 on response tokens and 0 on prompt and padding,
+    /// zeroes the other positions (its column 0 is ignored). Rows must be right-padded.
+    /// </summary>
+    public static Tensor OfSequences(DecoderLM model, Tensor ids, Tensor? targetMask = null)
+    {
+        using var scope = NewDisposeScope();
+        long T = ids.shape[1];
+        var logits = model.Forward(ids.narrow(1, 0, T - 1)); // (B, T-1, V)
+        var logp = OfTargets(logits, ids.narrow(1, 1, T - 1)); // (B, T-1)
+        if (targetMask is not null) logp = logp * targetMask.narrow(1, 1, T - 1).to(logp.dtype);
+        return logp.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Entropy of the next-token distribution, logits (B, T, V) → (B, T), in nats.</summary>
+    public static Tensor Entropy(Tensor logits)
+    {
+        using var scope = NewDisposeScope();
+        var logp = logits.to(float32).log_softmax(-1);          // (B, T, V)
+        return (-(logp.exp() * logp).sum(-1)).MoveToOuterDisposeScope(); // (B, T)
+    }
+
+    /// <summary>Mean of <paramref name="values"/> over positions where <paramref name="mask"/> is nonzero (0 when the mask is empty).</summary>
+    public static Tensor MaskedMean(Tensor values, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var m = mask.to(values.dtype);
+        return ((values * m).sum() / m.sum().clamp_min(1.0)).MoveToOuterDisposeScope();
+    }
+}
