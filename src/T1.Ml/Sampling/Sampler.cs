@@ -1,0 +1,152 @@
+using T1.Ml.Model;
+using T1.Ml.Tokenization;
+using static TorchSharp.torch;
+
+namespace T1.Ml.Sampling;
+
+/// <summary>
+/// Batched autoregressive generation with a KV cache. Prompts of different lengths are left-padded;
+/// each row generates exactly what it would generate alone (the cache masks pad slots). All tensors
+/// live on the model's device; one host sync per step reads the chosen tokens.
+/// </summary>
+public sealed class Sampler
+{
+    private readonly DecoderLM _model;
+    private readonly ITextTokenizer? _tokenizer;
+
+    public Sampler(DecoderLM model, ITextTokenizer? tokenizer = null)
+    {
+        _model = model;
+        _tokenizer = tokenizer;
+    }
+
+    /// <summary>Encodes <paramref name="prompts"/> with the tokenizer and generates.</summary>
+    public IReadOnlyList<SampledSequence> Generate(IReadOnlyList<string> prompts, SamplingOptions options)
+    {
+        var tok = _tokenizer ?? throw new InvalidOperationException("Text prompts need a tokenizer: construct the Sampler with one.");
+        return Generate(prompts.Select(p => tok.Encode(p)).ToList(), options);
+    }
+
+    /// <summary>Generates one continuation per prompt (each prompt at least one token).</summary>
+    public IReadOnlyList<SampledSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingOptions options)
+    {
+        options.Validate();
+        if (prompts.Count == 0) return [];
+        if (prompts.Any(p => p.Count == 0)) throw new ArgumentException("Every prompt needs at least one token.", nameof(prompts));
+        if (options.StopStrings.Count > 0 && _tokenizer is null) throw new InvalidOperationException("StopStrings need a tokenizer: construct the Sampler with one.");
+        int B = prompts.Count, longest = prompts.Max(p => p.Count);
+        int capacity = longest + options.MaxNewTokens;
+        if (capacity > _model.Config.MaxPositions)
+            throw new ArgumentException($"Prompt ({longest} tokens) + MaxNewTokens ({options.MaxNewTokens}) = {capacity} exceeds the model's MaxPositions {_model.Config.MaxPositions}.");
+        var stopIds = new HashSet<int>(options.StopTokenIds);
+        if (options.StopAtEndOfText && _tokenizer is not null) stopIds.Add(_tokenizer.Special.EndOfText);
+        int maxStopChars = options.StopStrings.Count == 0 ? 0 : options.StopStrings.Max(s => s.Length);
+
+        var tokens = Enumerable.Range(0, B).Select(_ => new List<int>()).ToArray();
+        var logps = Enumerable.Range(0, B).Select(_ => new List<float>()).ToArray();
+        var finish = new FinishReason?[B];
+        var stopString = new string?[B];
+        var device = _model.Device;
+        using var generator = new Generator((ulong)options.Seed, device);
+        using var noGrad = no_grad();
+        using var cache = _model.NewCache(B, capacity);
+
+        Tensor logits; // (B, 1, V)
+        using (var prefill = NewDisposeScope())
+        {
+            var (ids, valid) = LeftPad(prompts, longest, _tokenizer?.Special.Pad ?? 0, device);
+            logits = _model.Forward(ids, cache, valid, lastOnly: true).MoveToOuterDisposeScope();
+        }
+        for (int step = 0; step < options.MaxNewTokens; step++)
+        {
+            using var scope = NewDisposeScope();
+            var last = logits.select(1, 0).to(float32);                    // (B, V)
+            logits.Dispose();
+            var next = Choose(last, options, generator);                    // (B)
+            var lp = last.log_softmax(-1).gather(1, next.unsqueeze(1)).squeeze(1); // (B)
+            var nextHost = next.cpu().data<long>().ToArray();
+            var lpHost = lp.cpu().data<float>().ToArray();
+            bool allDone = true;
+            for (int b = 0; b < B; b++)
+            {
+                if (finish[b] is not null) continue;
+                int id = (int)nextHost[b];
+                tokens[b].Add(id);
+                logps[b].Add(lpHost[b]);
+                if (stopIds.Contains(id)) finish[b] = FinishReason.Stop;
+                else if (maxStopChars > 0 && FindStop(tokens[b], options.StopStrings, maxStopChars) is string s)
+                {
+                    finish[b] = FinishReason.Stop;
+                    stopString[b] = s;
+                }
+                else if (tokens[b].Count >= options.MaxNewTokens) finish[b] = FinishReason.Length;
+                allDone &= finish[b] is not null;
+            }
+            if (allDone) { logits = empty(0); break; }
+            // Finished rows keep decoding (their tokens are ignored) so the batch stays rectangular.
+            logits = _model.Forward(next.unsqueeze(1), cache, lastOnly: true).MoveToOuterDisposeScope();
+        }
+        logits.Dispose();
+        return Enumerable.Range(0, B).Select(b => new SampledSequence(
+            tokens[b], logps[b], finish[b] ?? FinishReason.Length, TextOf(tokens[b], stopString[b]), stopString[b])).ToList();
+    }
+
+    private static (Tensor Ids, Tensor? Valid) LeftPad(IReadOnlyList<IReadOnlyList<int>> prompts, int longest, int pad, Device device)
+    {
+        int B = prompts.Count;
+        var ids = new long[B * longest];
+        var valid = new bool[B * longest];
+        bool anyPad = false;
+        for (int b = 0; b < B; b++)
+        {
+            int offset = longest - prompts[b].Count;
+            anyPad |= offset > 0;
+            for (int t = 0; t < longest; t++)
+            {
+                bool real = t >= offset;
+                ids[b * longest + t] = real ? prompts[b][t - offset] : pad;
+                valid[b * longest + t] = real;
+            }
+        }
+        var idsT = tensor(ids, [B, longest], dtype: int64, device: device); // (B, T)
+        return (idsT, anyPad ? tensor(valid, [B, longest], device: device) : null);
+    }
+
+    /// <summary>logits (B, V) float32 → chosen ids (B): greedy at temperature 0, else min-p, top-p, multinomial.</summary>
+    internal static Tensor Choose(Tensor logits, SamplingOptions o, Generator generator)
+    {
+        if (o.Temperature == 0) return logits.argmax(-1);
+        var probs = (logits / o.Temperature).softmax(-1); // (B, V)
+        if (o.MinP > 0)
+        {
+            var floor = probs.amax([-1], keepdim: true) * o.MinP; // (B, 1)
+            probs = probs.masked_fill(probs < floor, 0.0);
+        }
+        if (o.TopP < 1)
+        {
+            var (sorted, order) = probs.sort(-1, descending: true);        // (B, V)
+            var before = sorted.cumsum(-1) - sorted;                        // mass strictly before each token
+            sorted = sorted.masked_fill(before >= o.TopP, 0.0);             // the top token always stays
+            probs = zeros_like(probs).scatter_(-1, order, sorted);
+        }
+        return probs.multinomial(1, replacement: false, generator: generator).squeeze(-1); // (B)
+    }
+
+    private string? FindStop(List<int> generated, IReadOnlyList<string> stops, int maxStopChars)
+    {
+        // A stop string is found on the step its last character appears; the tail window covers it
+        // (each token decodes to at least one byte).
+        int window = Math.Min(generated.Count, maxStopChars * 4 + 4);
+        var tail = _tokenizer!.Decode(generated.GetRange(generated.Count - window, window), skipSpecialTokens: true);
+        return stops.FirstOrDefault(s => tail.Contains(s, StringComparison.Ordinal));
+    }
+
+    private string? TextOf(List<int> generated, string? stop)
+    {
+        if (_tokenizer is null) return null;
+        var text = _tokenizer.Decode(generated, skipSpecialTokens: true);
+        if (stop is null) return text;
+        int at = text.IndexOf(stop, StringComparison.Ordinal);
+        return at < 0 ? text : text[..(at + stop.Length)];
+    }
+}
