@@ -20,7 +20,7 @@ public sealed class LinearTask(int difficulty) : IProblemSource
 
     private Problem Next(Random random)
     {
-        var range = 5 * Difficulty;
+        var range = 5 * Difficulty + 5;
         var a = random.Next(2, 3 + 2 * Difficulty);
         if (Difficulty >= 4 && random.Next(3) == 0) a = -a;
         var x = Difficulty >= 3 ? random.Next(-range, range + 1) : random.Next(0, range + 1);
