@@ -28,7 +28,9 @@ public static partial class WorkflowLoader
         }
         catch (YamlException e)
         {
-            bag.Error((int)e.Start.Line, (int)e.Start.Column, "invalid YAML: " + CleanMessage(e));
+            var (line, column) = e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstTabIndent(yamlText) is { } tab
+                ? tab : ((int)e.Start.Line, (int)e.Start.Column);
+            bag.Error(line, column, "invalid YAML: " + CleanMessage(e));
             return new WorkflowLoadResult(null, bag.Sorted());
         }
 
@@ -78,6 +80,19 @@ public static partial class WorkflowLoader
         }).ToList();
         return new WorkflowDefinition(draft.Name!, draft.Description, draft.Schedule,
             new System.Collections.ObjectModel.ReadOnlyDictionary<string, JsonNode?>(@params), steps, source, fileName);
+    }
+
+    /// <summary>YamlDotNet places "invalid tab as indentation" at the start of the enclosing mapping; find the tab itself.</summary>
+    private static (int Line, int Column)? FirstTabIndent(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0) return (i + 1, tab + 1);
+        }
+        return null;
     }
 
     /// <summary>YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: …): "; the diagnostic carries the position already.</summary>

@@ -15,7 +15,7 @@ internal sealed class YScalar(Mark start, string value, ScalarStyle style, strin
     public string Value { get; } = value;
     public ScalarStyle Style { get; } = style;
     public string? Tag { get; } = tag;
-    public bool IsPlain => Style is ScalarStyle.Plain or ScalarStyle.Any && Tag is null;
+    public bool IsPlain => (Style is ScalarStyle.Plain or ScalarStyle.Any) && Tag is null;
 }
 
 internal sealed class YSequence(Mark start) : YNode(start)
@@ -40,6 +40,20 @@ internal static class YamlTree
     public static YNode? Parse(string text)
     {
         var parser = new Parser(new StringReader(text));
+        try
+        {
+            return ParseDocument(parser);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18.1 throws this (not a YamlException) for some unclosed flow collections, e.g. "a: [1, 2\nb: 3".
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new YamlException(at, at, "unexpected content after this point; is a '[' or '{' left unclosed?");
+        }
+    }
+
+    private static YNode? ParseDocument(IParser parser)
+    {
         parser.Consume<StreamStart>();
         if (parser.Accept<StreamEnd>(out _)) return null;
         parser.Consume<DocumentStart>();
