@@ -74,7 +74,7 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     /// AdamW over this model with weight decay only on ≥2-D parameters. TorchSharp's default decay is 0
     /// (PyTorch's 0.01), so it is always passed explicitly here.
     /// </summary>
-    public optim.Optimizer CreateAdamW(double lr, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95, double eps = 1e-8)
+    public AdamW CreateAdamW(double lr, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95, double eps = 1e-8)
     {
         var groups = new List<AdamW.ParamGroup>
         {
