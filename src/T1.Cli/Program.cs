@@ -14,6 +14,7 @@ root.Subcommands.Add(RunsCommands.CreateCancel());
 root.Subcommands.Add(RunsCommands.CreateResume());
 root.Subcommands.Add(RegisterCommand.Create());
 root.Subcommands.Add(StepsCommand.Create());
+root.Subcommands.Add(GradeCommand.Create());
 root.Subcommands.Add(HostCommands.CreateServe());
 root.Subcommands.Add(HostCommands.CreateWorker());
 return await CliErrors.RunAsync(() => root.Parse(args).InvokeAsync());

@@ -35,6 +35,7 @@ public static class ConfigurationLoader
         if (o.Engine.CacheDirectory == Path.Combine(".t1", "cache")) o.Engine.CacheDirectory = Path.Combine(o.DataDirectory, "cache");
         o.Worker.Queues = o.Worker.Queues.SelectMany(q => q.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Select(q => q.ToLowerInvariant()).Distinct().ToArray();
+        if (o.Worker.Queues.Length == 0) o.Worker.Queues = ["gpu", "cpu"];
         if (string.IsNullOrWhiteSpace(o.Worker.Name)) o.Worker.Name = $"{Environment.MachineName.ToLowerInvariant()}:{Environment.ProcessId}";
         o.Engine.WorkerName = o.Worker.Name;
     }

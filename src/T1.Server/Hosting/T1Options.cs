@@ -40,8 +40,11 @@ public sealed class ArtifactsOptions
 /// <summary>Worker settings (section <c>T1:Worker</c>).</summary>
 public sealed class WorkerOptions
 {
-    /// <summary>Queues this process serves, in priority order.</summary>
-    public string[] Queues { get; set; } = ["gpu", "cpu"];
+    /// <summary>
+    /// Queues this process serves, in priority order; empty means gpu,cpu. (Empty by default so that
+    /// configuration binding replaces it instead of merging element by element.) Also "gpu,cpu" in one item.
+    /// </summary>
+    public string[] Queues { get; set; } = [];
 
     /// <summary>Steps run at once by this process.</summary>
     public int Count { get; set; } = 2;

@@ -27,12 +27,22 @@ public sealed class PlatformHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
-    public static async Task<PlatformHarness> StartAsync(bool postgres = false, bool worker = true, string? connectionString = null, string queues = "gpu,cpu")
+    public static async Task<PlatformHarness> StartAsync(bool postgres = false, bool worker = true, string? connectionString = null, string queues = "gpu,cpu", bool s3 = false)
     {
         var dir = Path.Combine(Path.GetTempPath(), "t1-test-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(dir);
         var options = new T1Options { DataDirectory = dir };
         if (postgres) options.Database.ConnectionString = connectionString ?? await TestEnvironment.CreatePostgresDatabaseAsync();
+        if (s3)
+        {
+            var settings = WorkerProcess.S3Settings("t1-" + Path.GetFileName(dir)).ToDictionary(x => x.Key, x => x.Value);
+            options.Artifacts.Provider = "s3";
+            options.Artifacts.S3.Endpoint = settings["Artifacts:S3:Endpoint"];
+            options.Artifacts.S3.AccessKey = settings["Artifacts:S3:AccessKey"];
+            options.Artifacts.S3.SecretKey = settings["Artifacts:S3:SecretKey"];
+            options.Artifacts.S3.Bucket = settings["Artifacts:S3:Bucket"];
+            options.Artifacts.S3.UseSsl = false;
+        }
         options.Engine.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
         options.Engine.StaleAfter = TimeSpan.FromSeconds(2);
         options.Engine.RecoveryInterval = TimeSpan.FromMilliseconds(500);
