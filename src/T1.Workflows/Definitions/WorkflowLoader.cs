@@ -44,7 +44,7 @@ public static partial class WorkflowLoader
                 bag.Error(step.UsesNode, $"{step.Label}: unknown step type '{step.UsesNode.Value}'{UnknownTypeHint(step.UsesNode.Value, catalog)}");
         }
         var graph = StepGraph.Build(draft.Steps, bag);
-        var expressions = new ExpressionValidator(draft, graph, bag);
+        var expressions = new ExpressionValidator(draft, graph, bag, yamlText);
         var inputs = new InputValidator(bag, expressions.KindOf);
         foreach (var step in draft.Steps)
         {

@@ -20,7 +20,7 @@ public class WorkflowFixturesTests
     [MemberData(nameof(ShippedWorkflows))]
     public void ShippedWorkflow_Validates(string file)
     {
-        var result = WorkflowLoader.LoadFile(Path.Combine(DefinitionsTestKit.RepoRoot, "workflows", file), DefinitionsTestKit.Catalog);
+        var result = WorkflowLoader.LoadFile(Path.Combine(DefinitionsTestKit.RepoRoot, "workflows", file), DefinitionsTestKit.Shipped);
         Assert.True(result.Definition is not null, string.Join("\n", result.Diagnostics));
         Assert.Empty(result.Diagnostics);
     }
@@ -66,13 +66,13 @@ public class WorkflowFixturesTests
         "cycle.yaml:5:13: error: dependency cycle: a → c → b → a (each step needs the next); remove one of these needs",
         "cycle.yaml:17:13: error: dependency cycle: d → e → d (each step needs the next); remove one of these needs")]
     [InlineData("expressions.yaml",
-        "expressions.yaml:7:13: error: step 'synth', input 'seed': unknown param 'sed' in '${{ params.sed }}'; did you mean 'seed'?",
-        "expressions.yaml:8:13: error: step 'synth', input 'task': unclosed expression '${{ params.seed'; close it with '}}'",
-        "expressions.yaml:13:16: error: step 'sft', input 'dataset': step 'synth' (synthesize) has no output 'datset'; did you mean 'dataset'?",
-        "expressions.yaml:15:15: error: step 'sft', input 'extra': malformed expression '${{ stepz.synth }}'; write ${{ params.NAME }} or ${{ steps.ID.outputs.NAME }}",
-        "expressions.yaml:16:17: error: step 'sft', input 'extra': unknown step 'synt' in '${{ steps.synt.outputs.dataset }}'; did you mean 'synth'?",
-        "expressions.yaml:16:54: error: step 'sft', input 'extra': '${{ steps.sft.outputs.loss }}' refers to the step's own output; a step can only use outputs of steps it needs",
-        "expressions.yaml:25:16: error: step 'late': '${{ steps.report.outputs.message }}' uses step 'report', which is not among its needs; add 'report' to needs")]
+        "expressions.yaml:7:14: error: step 'synth', input 'seed': unknown param 'sed' in '${{ params.sed }}'; did you mean 'seed'?",
+        "expressions.yaml:8:14: error: step 'synth', input 'task': unclosed expression '${{ params.seed'; close it with '}}'",
+        "expressions.yaml:13:17: error: step 'sft', input 'dataset': step 'synth' (synthesize) has no output 'datset'; did you mean 'dataset'?",
+        "expressions.yaml:15:16: error: step 'sft', input 'extra': malformed expression '${{ stepz.synth }}'; write ${{ params.NAME }} or ${{ steps.ID.outputs.NAME }}",
+        "expressions.yaml:16:18: error: step 'sft', input 'extra': unknown step 'synt' in '${{ steps.synt.outputs.dataset }}'; did you mean 'synth'?",
+        "expressions.yaml:16:55: error: step 'sft', input 'extra': '${{ steps.sft.outputs.loss }}' refers to the step's own output; a step can only use outputs of steps it needs",
+        "expressions.yaml:25:17: error: step 'late': '${{ steps.report.outputs.message }}' uses step 'report', which is not among its needs; add 'report' to needs")]
     [InlineData("inputs.yaml",
         "inputs.yaml:7:13: error: step 'synth': input 'task' must be one of countdown, arithmetic; got 'countdwn'; did you mean 'countdown'?",
         "inputs.yaml:8:14: error: step 'synth': input 'count' must be between 1 and 1000000, got '0'",

@@ -34,14 +34,14 @@ public class WorkflowShapeTests
     [Fact]
     public void UnknownParam_SaysWhenTheWorkflowDeclaresNone()
     {
-        Assert.Equal(["test.yaml:5:22: error: step 'a', input 'message': unknown param 'seed' in '${{ params.seed }}'; this workflow declares no params"],
+        Assert.Equal(["test.yaml:5:23: error: step 'a', input 'message': unknown param 'seed' in '${{ params.seed }}'; this workflow declares no params"],
             DefinitionsTestKit.Errors("name: w\nsteps:\n  - id: a\n    uses: echo\n    with: { message: \"${{ params.seed }}\" }\n"));
     }
 
     [Fact]
     public void UnknownOutput_ListsTheDeclaredOutputs_WhenNoneIsClose()
     {
-        Assert.Equal(["test.yaml:9:22: error: step 'b', input 'message': step 'a' (echo) has no output 'zzz'; its outputs are: message, file"],
+        Assert.Equal(["test.yaml:9:23: error: step 'b', input 'message': step 'a' (echo) has no output 'zzz'; its outputs are: message, file"],
             DefinitionsTestKit.Errors("""
                 name: w
                 steps:
@@ -66,6 +66,20 @@ public class WorkflowShapeTests
                   - id: b
                     uses: sft
                     with: { budgets: "n=${{ params.n }}", dataset: "t1://artifacts/0000000000000000000000000000000000000000000000000000000000000000" }
+                """));
+    }
+
+    [Fact]
+    public void ExpressionErrors_PointAtTheExpression_InsideLongerText()
+    {
+        Assert.Equal(["test.yaml:6:49: error: step 'a', input 'message': unknown param 'sed' in '${{ params.sed }}'; did you mean 'seed'?"],
+            DefinitionsTestKit.Errors("""
+                name: w
+                params: { seed: 1 }
+                steps:
+                  - id: a
+                    uses: echo
+                    with: { message: "seed ${{ params.seed }} / ${{ params.sed }}" }
                 """));
     }
 }

@@ -9,8 +9,10 @@ namespace T1.Workflows.Definitions.Validation;
 /// The needs check looks at direct needs first (O(1), the common case) and walks the graph once
 /// per step only for the references that remain.
 /// </summary>
-internal sealed class ExpressionValidator(DraftWorkflow workflow, StepGraph graph, DiagnosticBag bag)
+internal sealed class ExpressionValidator(DraftWorkflow workflow, StepGraph graph, DiagnosticBag bag, string sourceText)
 {
+    private readonly string[] _lines = sourceText.Split('\n');
+
     private readonly Dictionary<string, YNode> _params = workflow.Params
         .GroupBy(p => p.Key.Value).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
 
@@ -51,7 +53,7 @@ internal sealed class ExpressionValidator(DraftWorkflow workflow, StepGraph grap
         var reachable = graph.AncestorsAmong(step, indirect.Keys.ToHashSet());
         foreach (var (target, (node, r)) in indirect)
             if (!reachable.Contains(target))
-                bag.Error(node, $"{step.Label}: '{r.Text}' uses step '{r.StepId}', which is not among its needs; add '{r.StepId}' to needs");
+                Error(node, r.Text, $"{step.Label}: '{r.Text}' uses step '{r.StepId}', which is not among its needs; add '{r.StepId}' to needs");
     }
 
     private void CheckPart(DraftStep step, string input, YScalar node, TemplatePart part,
@@ -60,7 +62,7 @@ internal sealed class ExpressionValidator(DraftWorkflow workflow, StepGraph grap
         var where = $"{step.Label}, input '{input}'";
         if (part.Error is { } error)
         {
-            bag.Error(node, $"{where}: {error}");
+            Error(node, part.Text, $"{where}: {error}");
             return;
         }
         if (part.Reference is not { } r) return;
@@ -70,18 +72,18 @@ internal sealed class ExpressionValidator(DraftWorkflow workflow, StepGraph grap
             {
                 var hint = Suggestions.Closest(r.Name, _params.Keys) is { } s ? $"; did you mean '{s}'?"
                     : _params.Count == 0 ? "; this workflow declares no params" : $"; declared params: {string.Join(", ", _params.Keys)}";
-                bag.Error(node, $"{where}: unknown param '{r.Name}' in '{r.Text}'{hint}");
+                Error(node, r.Text, $"{where}: unknown param '{r.Name}' in '{r.Text}'{hint}");
             }
             return;
         }
         if (graph.Find(r.StepId!) is not { } target)
         {
-            bag.Error(node, $"{where}: unknown step '{r.StepId}' in '{r.Text}'{Suggestions.DidYouMean(r.StepId!, graph.Ids)}");
+            Error(node, r.Text, $"{where}: unknown step '{r.StepId}' in '{r.Text}'{Suggestions.DidYouMean(r.StepId!, graph.Ids)}");
             return;
         }
         if (target == step)
         {
-            bag.Error(node, $"{where}: '{r.Text}' refers to the step's own output; a step can only use outputs of steps it needs");
+            Error(node, r.Text, $"{where}: '{r.Text}' refers to the step's own output; a step can only use outputs of steps it needs");
             return;
         }
         if (target.Type is { } type && type.FindOutput(r.Name) is null)
@@ -89,8 +91,24 @@ internal sealed class ExpressionValidator(DraftWorkflow workflow, StepGraph grap
             var names = type.Outputs.Select(o => o.Name).ToList();
             var hint = Suggestions.Closest(r.Name, names) is { } s ? $"; did you mean '{s}'?"
                 : names.Count == 0 ? "; it has no outputs" : $"; its outputs are: {string.Join(", ", names)}";
-            bag.Error(node, $"{where}: step '{r.StepId}' ({type.Name}) has no output '{r.Name}'{hint}");
+            Error(node, r.Text, $"{where}: step '{r.StepId}' ({type.Name}) has no output '{r.Name}'{hint}");
         }
         if (!graph.NeedsDirectly(step, target)) indirect.TryAdd(target.Index, (node, r));
+    }
+
+    /// <summary>Reports at the expression itself when it sits on the scalar's first line as written, else at the scalar.</summary>
+    private void Error(YScalar node, string expression, string message)
+    {
+        var firstLine = expression.Split('\n')[0];
+        if (node.Line - 1 < _lines.Length && node.Column - 1 <= _lines[node.Line - 1].Length)
+        {
+            var at = _lines[node.Line - 1].IndexOf(firstLine, node.Column - 1, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                bag.Error(node.Line, at + 1, message);
+                return;
+            }
+        }
+        bag.Error(node, message);
     }
 }
