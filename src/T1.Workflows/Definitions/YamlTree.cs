@@ -8,6 +8,9 @@ internal abstract class YNode(Mark start)
 {
     public int Line { get; } = (int)start.Line;
     public int Column { get; } = (int)start.Column;
+
+    /// <summary>Values in this node with aliases expanded, to refuse "billion laughs" alias bombs.</summary>
+    public long ExpandedSize { get; set; } = 1;
 }
 
 internal sealed class YScalar(Mark start, string value, ScalarStyle style, string? tag) : YNode(start)
@@ -29,13 +32,14 @@ internal sealed class YMapping(Mark start) : YNode(start)
     public List<KeyValuePair<YScalar, YNode>> Entries { get; } = [];
 
     public YNode? this[string key] => Entries.FirstOrDefault(e => e.Key.Value == key).Value;
-
-    public YScalar? KeyNode(string key) => Entries.FirstOrDefault(e => e.Key.Value == key).Key;
 }
 
 /// <summary>Reads YAML parser events into <see cref="YNode"/>s without losing positions.</summary>
 internal static class YamlTree
 {
+    /// <summary>Far above any real workflow (a 20 000-step file has ~200 000 values).</summary>
+    public const long MaxExpandedSize = 5_000_000;
+
     /// <summary>Parses the first document; null for an empty file. Throws <see cref="YamlException"/> on syntax errors.</summary>
     public static YNode? Parse(string text)
     {
@@ -79,7 +83,12 @@ internal static class YamlTree
         if (parser.TryConsume<SequenceStart>(out var seqStart))
         {
             var seq = Anchor(seqStart.Anchor, new YSequence(seqStart.Start), anchors);
-            while (!parser.TryConsume<SequenceEnd>(out _)) seq.Items.Add(ReadNode(parser, anchors));
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                var item = ReadNode(parser, anchors);
+                seq.Items.Add(item);
+                Grow(seq, item.ExpandedSize, seqStart.Start);
+            }
             return seq;
         }
         var mapStart = parser.Consume<MappingStart>();
@@ -89,9 +98,19 @@ internal static class YamlTree
             var keyEvent = parser.Current!;
             var key = ReadNode(parser, anchors) as YScalar
                 ?? throw new YamlException(keyEvent.Start, keyEvent.End, "mapping keys must be plain names, not lists or mappings");
-            map.Entries.Add(new(key, ReadNode(parser, anchors)));
+            var value = ReadNode(parser, anchors);
+            map.Entries.Add(new(key, value));
+            Grow(map, key.ExpandedSize + value.ExpandedSize, keyEvent.Start);
         }
         return map;
+    }
+
+    private static void Grow(YNode node, long by, Mark at)
+    {
+        node.ExpandedSize += by;
+        if (node.ExpandedSize > MaxExpandedSize)
+            throw new YamlException(at, at, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"aliases here expand to more than {MaxExpandedSize:N0} values; a workflow cannot be this large"));
     }
 
     private static T Anchor<T>(AnchorName anchor, T node, Dictionary<string, YNode> anchors) where T : YNode

@@ -35,4 +35,15 @@ public class YamlTreeTests
         Assert.Equal(["test.yaml:3:1: error: invalid YAML: while scanning a mapping, found invalid tab as indentation"],
             DefinitionsTestKit.Errors("name: w\nsteps:\n\t- id: a\n"));
     }
+
+    [Fact]
+    public void AliasBomb_IsRefused_InsteadOfExpanded()
+    {
+        var yaml = new System.Text.StringBuilder("name: w\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (var i = 1; i < 9; i++)
+            yaml.Append($"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]\n");
+        var errors = DefinitionsTestKit.Errors(yaml.ToString());
+        Assert.Single(errors);
+        Assert.Contains("invalid YAML: aliases here expand to more than 5,000,000 values", errors[0]);
+    }
 }
