@@ -2,6 +2,9 @@ using System.CommandLine;
 using T1.Cli;
 using T1.Cli.Commands;
 
+// Logs and pipes get full-width tables instead of 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 200;
+
 var root = new RootCommand("T1 Platform: train reasoning language models with declarative workflows (synthesize → SFT → RL → evaluate → promote).");
 root.Options.Add(GlobalOptions.Database);
 root.Options.Add(GlobalOptions.DataDir);
@@ -17,4 +20,5 @@ root.Subcommands.Add(StepsCommand.Create());
 root.Subcommands.Add(GradeCommand.Create());
 root.Subcommands.Add(HostCommands.CreateServe());
 root.Subcommands.Add(HostCommands.CreateWorker());
-return await CliErrors.RunAsync(() => root.Parse(args).InvokeAsync());
+// Errors are ours to print (CliErrors): one actionable line, exit code 2, no stack trace.
+return await CliErrors.RunAsync(() => root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

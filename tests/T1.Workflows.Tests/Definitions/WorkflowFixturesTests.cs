@@ -91,7 +91,7 @@ public class WorkflowFixturesTests
         "inputs.yaml:32:16: error: step 'sft3': input 'dataset' must be an artifact reference (t1://artifacts/<sha256>, usually a step output), got 'not-an-artifact'",
         "inputs.yaml:33:5: error: step 'hi': missing required input 'message' of step type 'echo'")]
     [InlineData("settings.yaml",
-        "settings.yaml:2:11: error: invalid schedule '0 3 * *' (it has 4 fields); write 5 cron fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\"",
+        "settings.yaml:2:11: error: invalid schedule '0 3 * *' (it has 4 fields); write 5 cron fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\", or 6 with seconds first",
         "settings.yaml:6:12: error: step 'a': invalid queue 'GPU!'; queue names use lowercase letters, digits, '-' and '_' (e.g. gpu, cpu)",
         "settings.yaml:7:24: error: step 'a': retry attempts must be at least 1 (total tries, the first included; 1 means no retry), got 0",
         "settings.yaml:7:36: error: step 'a': invalid retry backoff 'soon'; write a duration like 500ms, 30s, 5m, 1h30m or 2d",

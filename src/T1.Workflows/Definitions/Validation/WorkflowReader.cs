@@ -83,9 +83,10 @@ internal static partial class WorkflowReader
         string reason;
         try
         {
-            if (fields == 5)
+            if (fields is 5 or 6)
             {
-                CronExpression.Parse(text, CronFormat.Standard);
+                // 6 fields: a leading seconds field, as Hangfire accepts.
+                CronExpression.Parse(text, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
                 return text;
             }
             reason = $"it has {fields} fields";
@@ -95,7 +96,7 @@ internal static partial class WorkflowReader
             reason = e.Message.Replace("The given cron expression has an invalid format.", "", StringComparison.Ordinal)
                 .Replace("\0", "end of text", StringComparison.Ordinal).Trim().TrimEnd('.');
         }
-        bag.Error(node, $"invalid schedule '{text}'{(reason.Length > 0 ? $" ({reason})" : "")}; write 5 cron fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\"");
+        bag.Error(node, $"invalid schedule '{text}'{(reason.Length > 0 ? $" ({reason})" : "")}; write 5 cron fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\", or 6 with seconds first");
         return null;
     }
 
