@@ -32,10 +32,12 @@ internal static class CliServices
     {
         logging.ClearProviders();
         logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning);
-        logging.AddFilter("Hangfire", verbose ? LogLevel.Information : LogLevel.Error);
-        logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
-        logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        // Without --verbose the command's own output says what happened; logs (with their stack
+        // traces) would only repeat it. Errors still reach the user through CliErrors.
+        logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.None);
+        logging.AddFilter("Hangfire", verbose ? LogLevel.Information : LogLevel.None);
+        logging.AddFilter("Microsoft.EntityFrameworkCore", verbose ? LogLevel.Warning : LogLevel.None);
+        logging.AddFilter("Microsoft.Extensions.Hosting", verbose ? LogLevel.Warning : LogLevel.None);
     }
 
     /// <summary>Only the database, for read-only commands (no Hangfire, no worker).</summary>
