@@ -37,18 +37,19 @@ public sealed class ScheduleTests : IAsyncLifetime
                 cache: false
                 with: { message: tick }
             """);
+        var from = DateTime.UtcNow;
         await _client.Get<ScheduleRegistry>().RegisterAsync(definition);
         await Task.Delay(TimeSpan.FromSeconds(11));
         _client.Get<ScheduleRegistry>().Unregister(definition.Name);
+        var to = DateTime.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a tick fired just before unregistering may still be starting its run
+        var ticks = Cronos.CronExpression.Parse(definition.Schedule!, Cronos.CronFormat.IncludeSeconds).GetOccurrences(from, to).Count();
 
         await using var db = _client.Get<DatabaseFactory>().Create();
         var runs = await db.Runs.Where(r => r.WorkflowName == "every-two-seconds").OrderBy(r => r.CreatedAt).ToListAsync();
         Assert.All(runs, r => Assert.Equal(RunTrigger.Schedule, r.Trigger));
-        Assert.InRange(runs.Count, 3, 6);
-        // Exactly once per tick: no two runs started within the same 2 s tick.
-        var ticks = runs.Select(r => r.CreatedAt.Ticks / TimeSpan.FromSeconds(2).Ticks).ToList();
-        Assert.Equal(ticks.Count, ticks.Distinct().Count());
-        for (var i = 1; i < runs.Count; i++)
-            Assert.True(runs[i].CreatedAt - runs[i - 1].CreatedAt > TimeSpan.FromSeconds(1), $"runs {runs[i - 1].Id} and {runs[i].Id} started in the same tick");
+        // Exactly once per tick: two servers that each fired every tick would give about twice as many runs.
+        // A loaded machine may fire a tick late (Hangfire then catches up), so count runs, not their spacing.
+        Assert.InRange(runs.Count, Math.Max(1, ticks - 2), ticks + 1);
     }
 }
