@@ -18,16 +18,7 @@ public static class RawChain
     public const string Schema = "hangfire";
 
     /// <summary>The storage options of src/T1.Server/Hosting/T1Services.cs (long polling on).</summary>
-    public static PostgreSqlStorageOptions StorageOptions() => new()
-    {
-        SchemaName = Schema,
-        PrepareSchemaIfNecessary = true,
-        EnableLongPolling = true,
-        InvisibilityTimeout = TimeSpan.FromMinutes(5),
-        UseSlidingInvisibilityTimeout = true,
-        QueuePollInterval = TimeSpan.FromSeconds(5),
-        DistributedLockTimeout = TimeSpan.FromMinutes(1),
-    };
+    public static PostgreSqlStorageOptions StorageOptions() => T1.Server.Hosting.T1Services.PostgresStorageOptions();
 
     public static void ConfigureGlobal(IGlobalConfiguration config) => config
         .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

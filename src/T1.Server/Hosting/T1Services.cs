@@ -43,19 +43,7 @@ public static class T1Services
                 .UseRecommendedSerializerSettings();
             if (options.Database.IsPostgres)
             {
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(options.Database.ConnectionString), new PostgreSqlStorageOptions
-                {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
-                    // LISTEN/NOTIFY: hand-off in milliseconds instead of the 15 s poll (DESIGN.md).
-                    EnableLongPolling = true,
-                    // Re-deliver a job whose worker died after 5 min, not 30; a healthy long job keeps its
-                    // claim by heartbeat. Our own fence (StepJob) guards the rare duplicate delivery.
-                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    UseSlidingInvisibilityTimeout = true,
-                    QueuePollInterval = TimeSpan.FromSeconds(5),
-                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
-                });
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(options.Database.ConnectionString), PostgresStorageOptions());
             }
             else
             {
@@ -79,6 +67,21 @@ public static class T1Services
         }
         return services;
     }
+
+    /// <summary>Hangfire.PostgreSql settings of every T1 process (the hand-off benchmark uses them too).</summary>
+    public static PostgreSqlStorageOptions PostgresStorageOptions() => new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        // LISTEN/NOTIFY: hand-off in milliseconds instead of the 15 s poll (DESIGN.md).
+        EnableLongPolling = true,
+        // Re-deliver a job whose worker died after 5 min, not 30; a healthy long job keeps its
+        // claim by heartbeat. Our own fence (StepJob) guards the rare duplicate delivery.
+        InvisibilityTimeout = TimeSpan.FromMinutes(5),
+        UseSlidingInvisibilityTimeout = true,
+        QueuePollInterval = TimeSpan.FromSeconds(5),
+        DistributedLockTimeout = TimeSpan.FromMinutes(1),
+    };
 
     public static ArtifactStore CreateArtifactStore(T1Options options) => options.Artifacts.Provider.Trim().ToLowerInvariant() switch
     {
