@@ -31,6 +31,16 @@ public sealed class StepArtifacts(DatabaseFactory database, ArtifactStore store,
     public Task<string> GetLocalPathAsync(ArtifactRef artifact, CancellationToken cancellationToken) =>
         cache.GetLocalPathAsync(artifact, cancellationToken);
 
+    public async Task<string?> TryGetEarlierOutputAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = database.Create();
+        var sha = await db.Artifacts.AsNoTracking()
+            .Where(a => a.RunId == fence.RunId && a.StepId == fence.StepId && a.Name == name)
+            .Select(a => a.Sha256)
+            .FirstOrDefaultAsync(cancellationToken);
+        return sha is null ? null : await cache.GetLocalPathAsync(new ArtifactRef(sha), cancellationToken);
+    }
+
     private async Task RegisterAsync(string name, string sha, string layout, string kind, long size, CancellationToken ct)
     {
         await using var db = database.Create();

@@ -48,4 +48,11 @@ public interface IStepArtifacts
 
     /// <summary>Makes an artifact available as a local file or folder (verified by sha256) and returns its path. Treat it as read-only.</summary>
     Task<string> GetLocalPathAsync(ArtifactRef artifact, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The artifact <paramref name="name"/> that this step stored in an earlier attempt of the same run
+    /// (e.g. a training checkpoint saved before the worker died), as a local path; null when there is none.
+    /// This is how long steps resume: save state with <see cref="PutDirectoryAsync"/> as they go, look for it on start.
+    /// </summary>
+    Task<string?> TryGetEarlierOutputAsync(string name, CancellationToken cancellationToken);
 }
