@@ -1,0 +1,31 @@
+namespace T1.Ml.Tokenization;
+
+/// <summary>
+/// How a problem and its response become one token sequence, the same in SFT, RL sampling and
+/// evaluation: <c>prompt + "\n"</c>, then the response (<c>&lt;think&gt;…&lt;/think&gt;\nFinal answer: \boxed{X}</c>),
+/// then end of text. Prompt and response are encoded separately and concatenated, so the ids a
+/// trainer sees for the prompt are exactly the ids the sampler is given at inference.
+/// </summary>
+public static class ChatFormat
+{
+    /// <summary>The text the model is given for <paramref name="prompt"/>.</summary>
+    public static string PromptText(string prompt) => prompt + "\n";
+
+    /// <summary>Ids the sampler starts from for <paramref name="prompt"/>.</summary>
+    public static int[] EncodePrompt(ITextTokenizer tokenizer, string prompt) => [.. tokenizer.Encode(PromptText(prompt))];
+
+    /// <summary>
+    /// Ids of a whole training example (prompt, response, end of text) and the prompt's length:
+    /// loss goes on positions from <c>PromptLength</c> on (the response and its end-of-text).
+    /// </summary>
+    public static (int[] Ids, int PromptLength) EncodeExample(ITextTokenizer tokenizer, string prompt, string response)
+    {
+        var p = EncodePrompt(tokenizer, prompt);
+        var r = tokenizer.Encode(response);
+        var ids = new int[p.Length + r.Count + 1];
+        p.CopyTo(ids, 0);
+        for (int i = 0; i < r.Count; i++) ids[p.Length + i] = r[i];
+        ids[^1] = tokenizer.Special.EndOfText;
+        return (ids, p.Length);
+    }
+}
