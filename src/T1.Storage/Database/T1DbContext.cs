@@ -17,6 +17,9 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
     public DbSet<StepLogRecord> StepLogs => Set<StepLogRecord>();
     public DbSet<BlobRecord> Blobs => Set<BlobRecord>();
     public DbSet<ArtifactRecord> Artifacts => Set<ArtifactRecord>();
+    public DbSet<ModelRecord> Models => Set<ModelRecord>();
+    public DbSet<ModelVersionRecord> ModelVersions => Set<ModelVersionRecord>();
+    public DbSet<PromotionDecisionRecord> PromotionDecisions => Set<PromotionDecisionRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -74,6 +77,26 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("artifacts");
             e.HasIndex(x => new { x.RunId, x.StepId, x.Name }).IsUnique();
             e.HasIndex(x => x.Sha256);
+        });
+        b.Entity<ModelRecord>(e =>
+        {
+            e.ToTable("models");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(200);
+        });
+        b.Entity<ModelVersionRecord>(e =>
+        {
+            e.ToTable("model_versions");
+            e.HasIndex(x => new { x.ModelName, x.Version }).IsUnique();
+            e.Property(x => x.ModelName).HasMaxLength(200);
+        });
+        b.Entity<PromotionDecisionRecord>(e =>
+        {
+            e.ToTable("promotion_decisions");
+            e.HasIndex(x => x.Origin).IsUnique();
+            e.HasIndex(x => new { x.ModelName, x.DecidedAt });
+            e.Property(x => x.ModelName).HasMaxLength(200);
+            e.Property(x => x.Origin).HasMaxLength(200);
         });
     }
 

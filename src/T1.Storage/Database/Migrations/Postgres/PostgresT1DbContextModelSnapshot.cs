@@ -171,6 +171,131 @@ namespace T1.Storage.Database.Migrations.Postgres
                     b.ToTable("metrics", (string)null);
                 });
 
+            modelBuilder.Entity("T1.Storage.Database.ModelRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("models", (string)null);
+                });
+
+            modelBuilder.Entity("T1.Storage.Database.ModelVersionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccuracyJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("CheckpointSha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("ReportSha256")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RunId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("StepId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "Version")
+                        .IsUnique();
+
+                    b.ToTable("model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("T1.Storage.Database.PromotionDecisionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<double?>("CandidateValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("CandidateVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("ChampionValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double>("Margin")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("Promoted")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Origin")
+                        .IsUnique();
+
+                    b.HasIndex("ModelName", "DecidedAt");
+
+                    b.ToTable("promotion_decisions", (string)null);
+                });
+
             modelBuilder.Entity("T1.Storage.Database.RunRecord", b =>
                 {
                     b.Property<string>("Id")

@@ -160,6 +160,127 @@ namespace T1.Storage.Database.Migrations.Sqlite
                     b.ToTable("metrics", (string)null);
                 });
 
+            modelBuilder.Entity("T1.Storage.Database.ModelRecord", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("models", (string)null);
+                });
+
+            modelBuilder.Entity("T1.Storage.Database.ModelVersionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccuracyJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CheckpointSha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportSha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ModelName", "Version")
+                        .IsUnique();
+
+                    b.ToTable("model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("T1.Storage.Database.PromotionDecisionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("CandidateValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("CandidateVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("ChampionValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<int?>("ChampionVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Margin")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Promoted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Origin")
+                        .IsUnique();
+
+                    b.HasIndex("ModelName", "DecidedAt");
+
+                    b.ToTable("promotion_decisions", (string)null);
+                });
+
             modelBuilder.Entity("T1.Storage.Database.RunRecord", b =>
                 {
                     b.Property<string>("Id")
