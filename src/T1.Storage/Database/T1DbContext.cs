@@ -20,6 +20,8 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ModelRecord> Models => Set<ModelRecord>();
     public DbSet<ModelVersionRecord> ModelVersions => Set<ModelVersionRecord>();
     public DbSet<PromotionDecisionRecord> PromotionDecisions => Set<PromotionDecisionRecord>();
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -97,6 +99,22 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.ModelName, x.DecidedAt });
             e.Property(x => x.ModelName).HasMaxLength(200);
             e.Property(x => x.Origin).HasMaxLength(200);
+        });
+        b.Entity<UserRecord>(e =>
+        {
+            e.ToTable("users");
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(100);
+            e.Property(x => x.Role).HasMaxLength(16);
+        });
+        b.Entity<ApiKeyRecord>(e =>
+        {
+            e.ToTable("api_keys");
+            e.HasIndex(x => x.Prefix).IsUnique();
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Prefix).HasMaxLength(32);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            e.Property(x => x.Role).HasMaxLength(16);
         });
     }
 
