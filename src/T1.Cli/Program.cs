@@ -18,6 +18,7 @@ root.Subcommands.Add(RunsCommands.CreateResume());
 root.Subcommands.Add(RegisterCommand.Create());
 root.Subcommands.Add(StepsCommand.Create());
 root.Subcommands.Add(GradeCommand.Create());
+root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(HostCommands.CreateServe());
 root.Subcommands.Add(HostCommands.CreateWorker());
 // Errors are ours to print (CliErrors): one actionable line, exit code 2, no stack trace.

@@ -32,6 +32,7 @@ public static class T1Services
         services.AddSingleton<ArtifactCache>();
         services.AddSingleton<StaleAttemptRecovery>();
         services.AddSingleton<ScheduleRegistry>();
+        services.AddSingleton<T1.Workflows.Registry.ModelRegistry>();
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
         services.AddTransient<StepJob>();
         services.AddTransient<ScheduledRunJob>();

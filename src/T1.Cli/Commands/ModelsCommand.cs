@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using T1.Workflows.Registry;
+
+namespace T1.Cli.Commands;
+
+/// <summary>`t1 models`, `t1 models show NAME`, `t1 models promote NAME VERSION`.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var cmd = new Command("models", "List registered models with their champion version (promote steps register versions).");
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var db = await CliServices.DatabaseAsync(CliServices.Options(parse), ct);
+            var models = await new ModelRegistry(db).ListAsync(ct);
+            if (models.Count == 0)
+            {
+                Console.WriteLine($"no models registered yet in {db.Description}; a workflow's promote step registers them (try `t1 demo`).");
+                return CliErrors.Ok;
+            }
+            var table = new Table().Border(TableBorder.Simple);
+            table.AddColumns("model", "champion", "versions", "latest", "updated");
+            foreach (var m in models)
+                table.AddRow(Markup.Escape(m.Name), m.ChampionVersion is { } c ? $"[green]v{c}[/]" : "none", m.Versions.ToString(CultureInfo.InvariantCulture),
+                    m.LatestVersion is { } l ? $"v{l}" : "", m.UpdatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            AnsiConsole.Write(table);
+            return CliErrors.Ok;
+        });
+        cmd.Subcommands.Add(CreateShow());
+        cmd.Subcommands.Add(CreatePromote());
+        return cmd;
+    }
+
+    private static readonly Argument<string> Name = new("name") { Description = "The model's registry name (see `t1 models`)." };
+
+    private static Command CreateShow()
+    {
+        var cmd = new Command("show", "A model's versions (checkpoint, accuracy per budget, producing run), its champion and every promotion decision.") { Name };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var db = await CliServices.DatabaseAsync(CliServices.Options(parse), ct);
+            var name = parse.GetValue(Name)!;
+            var m = await new ModelRegistry(db).GetAsync(name, ct)
+                    ?? throw new CliException($"model '{name}' is not registered in {db.Description}; `t1 models` lists the registered ones.");
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]  champion: {(m.Model.ChampionVersion is { } c ? $"[green]v{c}[/]" : "none")}");
+
+            var versions = new Table().Border(TableBorder.Simple).Title("versions");
+            versions.AddColumns("version", "accuracy by budget", "run", "step", "checkpoint", "created");
+            foreach (var v in m.Versions)
+            {
+                var acc = ModelRegistry.Accuracy(v).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}:{kv.Value:0.###}");
+                versions.AddRow((v.Version == m.Model.ChampionVersion ? "[green]" : "[default]") + $"v{v.Version}[/]", string.Join(" ", acc),
+                    v.RunId ?? "", Markup.Escape(v.StepId ?? ""), "t1://artifacts/" + v.CheckpointSha256[..12] + "…",
+                    v.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.Write(versions);
+
+            var decisions = new Table().Border(TableBorder.Simple).Title("decisions (newest first)");
+            decisions.AddColumns("when", "candidate", "vs champion", "metric", "decision", "reason", "by");
+            foreach (var d in m.Decisions)
+                decisions.AddRow(d.DecidedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), $"v{d.CandidateVersion}",
+                    d.ChampionVersion is { } cv ? $"v{cv}" : "none", Markup.Escape(d.Metric),
+                    d.Promoted ? "[green]promoted[/]" : "[yellow]kept[/]", Markup.Escape(d.Reason), Markup.Escape(d.DecidedBy));
+            AnsiConsole.Write(decisions);
+            return CliErrors.Ok;
+        });
+        return cmd;
+    }
+
+    private static Command CreatePromote()
+    {
+        var version = new Argument<int>("version") { Description = "The version to make champion." };
+        var cmd = new Command("promote", "Make a version the champion by hand; the decision is recorded with your user name.") { Name, version };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var db = await CliServices.DatabaseAsync(CliServices.Options(parse), ct);
+            try
+            {
+                var o = await new ModelRegistry(db).PromoteManuallyAsync(parse.GetValue(Name)!, parse.GetValue(version), Environment.UserName, ct);
+                Console.WriteLine($"{o.Decision.ModelName}: champion is now v{o.Decision.CandidateVersion} (was {(o.Decision.ChampionVersion is { } c ? "v" + c : "none")}).");
+                return CliErrors.Ok;
+            }
+            catch (RegistryException e) { throw new CliException(e.Message); }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+using T1.Ml.Evaluation;
+using T1.Workflows.Registry;
+using T1.Workflows.Steps;
+
+namespace T1.Ml.Steps;
+
+/// <summary>Checkpoint promotion: registers the candidate and moves the champion alias only if it wins.</summary>
+[StepType("promote", Category = "Registry", Version = 1,
+    Description = "Registers a checkpoint as a new version of a model with its evaluation report and makes it the champion only if it beats the current champion by the margin (the first version wins). Every decision is recorded with the numbers it compared.")]
+[StepOutput("decision", Kind = ValueKind.String, Description = "promoted or kept.")]
+[StepOutput("version", Kind = ValueKind.Integer, Description = "The version number given to the candidate.")]
+[StepOutput("champion", Kind = ValueKind.Integer, Description = "The champion version after the decision.")]
+[StepOutput("reason", Kind = ValueKind.String, Description = "Why, with the numbers compared.")]
+public sealed class PromoteStep(ModelRegistry registry) : StepHandler<PromoteStep.Inputs>
+{
+    public sealed class Inputs
+    {
+        [StepInput(Required = true, Description = "Registry name of the model, e.g. t1-tiny.")]
+        public string Model { get; set; } = "";
+
+        [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "The candidate checkpoint (a checkpoint output of sft or rl).")]
+        public string Candidate { get; set; } = "";
+
+        [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "The candidate's evaluation report (the report output of evaluate).")]
+        public string Report { get; set; } = "";
+
+        [StepInput(Description = "accuracy@B (accuracy at thinking budget B), accuracy (the largest budget), or curve (not worse at any budget, better at the largest).")]
+        public string Metric { get; set; } = "accuracy";
+
+        [StepInput(Description = "How much better than the champion the candidate must be (accuracy points as a fraction, e.g. 0.02).")]
+        [Range(0.0, 1.0)]
+        public double Margin { get; set; }
+    }
+
+    protected override async Task<StepResult> RunAsync(Inputs inputs, StepContext context, CancellationToken cancellationToken)
+    {
+        PromotionRule rule;
+        try { rule = PromotionRule.Parse(inputs.Metric); }
+        catch (ArgumentException e) { throw new StepFailedException($"input 'metric': {e.Message}"); }
+        var candidate = ParseArtifact(inputs.Candidate, "candidate");
+        var reportRef = ParseArtifact(inputs.Report, "report");
+
+        var reportPath = await context.Artifacts.GetLocalPathAsync(reportRef, cancellationToken);
+        EvaluationReport report;
+        try { report = EvaluationReport.Load(reportPath); }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new StepFailedException($"input 'report' ({inputs.Report}) is not an evaluation report: {e.Message}. Pass the report output of an evaluate step.");
+        }
+        var accuracy = report.Budgets.ToDictionary(b => b.Budget, b => b.Accuracy);
+
+        PromotionOutcome outcome;
+        try
+        {
+            outcome = await registry.PromoteAsync(new PromotionCandidate(
+                inputs.Model, $"run:{context.RunId}/{context.StepId}", candidate.Sha256, reportRef.Sha256,
+                accuracy, context.RunId, context.StepId), rule, inputs.Margin, cancellationToken);
+        }
+        catch (Exception e) when (e is ArgumentException or RegistryException)
+        {
+            throw new StepFailedException(e.Message);
+        }
+
+        var d = outcome.Decision;
+        int champion = d.Promoted ? d.CandidateVersion : d.ChampionVersion ?? 0;
+        context.Log.Info($"{inputs.Model} v{d.CandidateVersion}: {d.Reason}");
+        context.Metrics.Log("promoted", 0, d.Promoted ? 1 : 0);
+        if (d.CandidateValue is { } cv) context.Metrics.Log("candidate_value", 0, cv);
+        if (d.ChampionValue is { } chv) context.Metrics.Log("champion_value", 0, chv);
+        return new StepResult()
+            .Set("decision", d.Promoted ? "promoted" : "kept")
+            .Set("version", d.CandidateVersion)
+            .Set("champion", champion)
+            .Set("reason", d.Reason);
+    }
+
+    private static ArtifactRef ParseArtifact(string text, string input) =>
+        ArtifactRef.TryParse(text, out var r) ? r
+            : throw new StepFailedException($"input '{input}' must be an artifact reference such as ${{{{ steps.sft.outputs.checkpoint }}}}, got '{text}'");
+}
