@@ -1,4 +1,3 @@
-using System.Net;
 using Hangfire;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Builder;
@@ -6,12 +5,19 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scalar.AspNetCore;
 using T1.Server.Api;
+using T1.Server.Auth;
 using T1.Server.Hosting;
+using T1.Server.Portal;
 
 namespace T1.Server;
 
-/// <summary>The web host of `t1 serve`: JSON API under <c>/api</c>, Hangfire dashboard at <c>/hangfire</c>, and (by default) a worker.</summary>
+/// <summary>
+/// The web host of `t1 serve`: portal at <c>/</c>, JSON API under <c>/api</c> (OpenAPI at <c>/openapi/v1.json</c>,
+/// browsable at <c>/scalar/v1</c>), Hangfire dashboard at <c>/hangfire</c>, and (by default) a worker.
+/// Sign-in is required unless every listen address is loopback (see <see cref="AccessMode"/>).
+/// </summary>
 public static class ServerApp
 {
     public static WebApplication Build(T1Options options, string urls, bool worker, Action<ILoggingBuilder>? logging = null)
@@ -20,35 +26,50 @@ public static class ServerApp
         builder.WebHost.UseUrls(urls);
         if (logging is not null) logging(builder.Logging);
         builder.Services.AddT1(options, worker);
+        builder.Services.AddT1Access(options, AccessMode.For(options.Auth, urls));
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "T1 Platform API";
+            document.Info.Description = "Runs, definitions, step types, metrics, logs and artifacts. Send an API key in the X-Api-Key header "
+                + "(admins create keys with POST /api/keys); roles: viewer reads, operator runs/cancels/resumes, admin publishes and manages keys.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddPortal();
         var app = builder.Build();
 
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiErrors.StatusFor });
         app.UseStatusCodePages();
-        app.MapGet("/", () => Results.Redirect("/hangfire"));
-        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
         app.MapT1Api();
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        app.MapKeysApi();
+        app.MapAccountEndpoints();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("T1 Platform API")).AllowAnonymous();
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "T1 Platform · jobs",
-            // Until portal login lands (issue 5) the dashboard is open only to loopback clients.
-            Authorization = [new LoopbackOnlyAuthorization()],
+            // The endpoint requires an operator (cookie or API key); the filter says the same inside Hangfire.
+            Authorization = [new OperatorAuthorization()],
             AppPath = "/",
-        });
+        }).RequireAuthorization(Roles.Operator);
+        app.MapPortal();
         return app;
     }
 
-    private sealed class LoopbackOnlyAuthorization : IDashboardAuthorizationFilter
+    /// <summary>What the start-up line says about access (open on loopback, or sign-in and the first admin's password).</summary>
+    public static string AccessLine(WebApplication app) => app.Services.GetRequiredService<AccessStatus>().Line;
+
+    private sealed class OperatorAuthorization : IDashboardAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context)
-        {
-            var remote = context.GetHttpContext().Connection.RemoteIpAddress;
-            return remote is null || IPAddress.IsLoopback(remote);
-        }
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Operator);
     }
 }

@@ -11,7 +11,7 @@ internal static class HostCommands
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var noWorker = new Option<bool>("--no-worker") { Description = "Do not run steps in this process (PostgreSQL only; then start `t1 worker` processes)." };
-        var cmd = new Command("serve", "Start the web host: JSON API at /api, Hangfire dashboard at /hangfire, and a worker.") { urls, noWorker };
+        var cmd = new Command("serve", "Start the web host: portal at /, JSON API at /api (OpenAPI /openapi/v1.json), Hangfire dashboard at /hangfire, and a worker.") { urls, noWorker };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = CliServices.Options(parse);
@@ -20,7 +20,8 @@ internal static class HostCommands
             await using var app = ServerApp.Build(options, address, worker, l => CliServices.Logging(l, verbose: true));
             await app.StartAsync(ct);
             Console.WriteLine($"T1 Platform serving on {address} (API {address}/api, dashboard {address}/hangfire) · database {new T1.Storage.Database.DatabaseFactory(options.Database, options.DataDirectory).Description}"
-                + (worker ? $" · worker on queues {string.Join(",", options.Worker.Queues)}" : " · no worker") + ". Ctrl+C stops.");
+                + (worker ? $" · worker on queues {string.Join(",", options.Worker.Queues)}" : " · no worker")
+                + $" · portal {address}/ · {ServerApp.AccessLine(app)}. Ctrl+C stops.");
             await app.WaitForShutdownAsync(ct);
             return CliErrors.Ok;
         });

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using T1.Server.Auth;
 using T1.Storage.Artifacts;
 using T1.Storage.Database;
 using T1.Workflows.Definitions;
@@ -11,12 +12,13 @@ using T1.Workflows.Steps;
 
 namespace T1.Server.Api;
 
-/// <summary>The JSON API scripts use (and, later, the portal): step types, definitions, runs, metrics, logs, artifacts.</summary>
+/// <summary>The JSON API scripts use (roles: viewer reads, operator runs/cancels/resumes, admin publishes definitions): step types, definitions, runs, metrics, logs, artifacts.</summary>
 public static class T1Api
 {
     public static void MapT1Api(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").RequireAuthorization(Roles.Viewer);
+        api.MapModelApi();
 
         api.MapGet("/steps", (StepCatalog catalog) => catalog.All.Select(StepTypeView.From));
 
@@ -36,7 +38,7 @@ public static class T1Api
             if (result.Definition is null) return InvalidWorkflow(result);
             var record = await schedules.RegisterAsync(result.Definition, ct);
             return Results.Created($"/api/definitions/{record.Id}", DefinitionView.From(record));
-        });
+        }).RequireAuthorization(Roles.Admin);
 
         api.MapGet("/definitions", async (DatabaseFactory db, CancellationToken ct) =>
         {
@@ -60,7 +62,7 @@ public static class T1Api
             {
                 return ApiErrors.Problem("Unknown param", e.Message);
             }
-        });
+        }).RequireAuthorization(Roles.Operator);
 
         api.MapGet("/runs", async (RunQueries runs, int? limit, int? offset, string? workflow, string? status, CancellationToken ct) =>
         {
@@ -87,7 +89,8 @@ public static class T1Api
         api.MapPost("/runs/{id}/cancel", async (string id, RunControl control, RunQueries runs, CancellationToken ct) =>
             await runs.GetAsync(id, ct) is null ? NotFound(id)
             : await control.CancelAsync(id, ct) ? Results.Accepted($"/api/runs/{id}")
-            : ApiErrors.Problem("Run is not running", $"run {id} has already finished; nothing to cancel.", StatusCodes.Status409Conflict));
+            : ApiErrors.Problem("Run is not running", $"run {id} has already finished; nothing to cancel.", StatusCodes.Status409Conflict))
+            .RequireAuthorization(Roles.Operator);
 
         api.MapPost("/runs/{id}/resume", async (string id, RunControl control, CancellationToken ct) =>
             await control.ResumeAsync(id, ct) switch
@@ -96,7 +99,7 @@ public static class T1Api
                 ResumeResult.NotFound => NotFound(id),
                 ResumeResult.StillRunning => ApiErrors.Problem("Run is running", $"run {id} is still running; wait for it to finish or cancel it first.", StatusCodes.Status409Conflict),
                 _ => ApiErrors.Problem("Nothing to resume", $"run {id} succeeded; start a new run instead.", StatusCodes.Status409Conflict),
-            });
+            }).RequireAuthorization(Roles.Operator);
 
         api.MapGet("/artifacts/{sha256}", async (string sha256, ArtifactCache cache, CancellationToken ct) =>
         {

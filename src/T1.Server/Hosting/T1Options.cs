@@ -23,6 +23,9 @@ public sealed class T1Options
     public EngineOptions Engine { get; set; } = new();
 
     public WorkerOptions Worker { get; set; } = new();
+
+    /// <summary>Sign-in and roles (section <c>T1:Auth</c>).</summary>
+    public T1.Server.Auth.AuthOptions Auth { get; set; } = new();
 }
 
 /// <summary>Where artifacts live (section <c>T1:Artifacts</c>).</summary>

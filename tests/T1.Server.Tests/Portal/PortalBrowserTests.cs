@@ -1,0 +1,103 @@
+using Microsoft.Playwright;
+using T1.Server.Auth;
+
+namespace T1.Server.Tests.Portal;
+
+/// <summary>The portal in a real browser against the real app: sign in, start a run, watch it, compare, charts.</summary>
+public sealed class PortalBrowserTests : IAsyncLifetime
+{
+    private PortalServer _server = null!;
+    private Browser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await PortalServer.StartAsync();
+        _browser = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private async Task<IPage> SignedInPageAsync()
+    {
+        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(_server.Address + "/");
+        Assert.Contains("/login", page.Url);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("01-login"), FullPage = true });
+        await page.FillAsync("#user", "admin");
+        await page.FillAsync("#password", PortalServer.AdminPassword);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(_server.Address + "/");
+        await Browser.WaitInteractiveAsync(page);
+        Assert.Contains("admin", await page.InnerTextAsync("#who"));
+        return page;
+    }
+
+    [Fact]
+    public async Task SignIn_StartHello_RunTurnsGreen_CompareTwoRuns_ChartsRender()
+    {
+        await _server.RegisterAsync("workflows/hello.yaml");
+        var earlier = await _server.StartRunAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows/hello.yaml")));
+        var page = await SignedInPageAsync();
+
+        // Runs: the API-started run is listed; start another from the portal.
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{earlier}')");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("02-runs"), FullPage = true });
+        await page.SelectOptionAsync("#start-definition", new SelectOptionValue { Label = "hello v1" });
+        await page.ClickAsync("#start-run");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"));
+        var started = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        Assert.NotEqual(earlier, started);
+
+        // Run detail: live status without reload until it is green; the sleep steps' tick metric is charted.
+        await Browser.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync("#run-status.Succeeded", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal(5, await page.Locator("svg.dag g.node[data-status='Succeeded']").CountAsync());
+        await page.WaitForSelectorAsync("figure.chart polyline.series");
+        Assert.False(string.IsNullOrWhiteSpace(await page.Locator("figure.chart polyline.series").First.GetAttributeAsync("points")));
+        Assert.True(await page.Locator("table.artifacts td.mono").CountAsync() >= 1);
+        await page.ClickAsync("tr[data-step='greet'] a");
+        await page.WaitForSelectorAsync("#step-logs");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("03-run"), FullPage = true });
+
+        // Compare the two runs: charts overlay one line per run.
+        await page.GotoAsync($"{_server.Address}/compare?runs={earlier},{started}");
+        await Browser.WaitInteractiveAsync(page);
+        var chart = page.Locator("figure.chart").First;
+        await chart.WaitForAsync();
+        Assert.Equal(2, await chart.Locator("polyline.series").CountAsync());
+        foreach (var line in await chart.Locator("polyline.series").AllAsync())
+            Assert.False(string.IsNullOrWhiteSpace(await line.GetAttributeAsync("points")));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("04-compare"), FullPage = true });
+
+        // Schedules and the Hangfire dashboard behind the same login.
+        await page.GotoAsync(_server.Address + "/schedules");
+        await Browser.WaitInteractiveAsync(page);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("05-schedules"), FullPage = true });
+        var dashboard = await page.GotoAsync(_server.Address + "/hangfire");
+        Assert.Equal(200, dashboard!.Status);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("06-hangfire"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Viewer_SeesRuns_ButNoStartButton_AndCannotOpenTheDashboard()
+    {
+        await _server.Get<AccountStore>().CreateUserAsync("vera", "viewer-password", Roles.Viewer);
+        var page = await _browser.Instance.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(_server.Address + "/login");
+        await page.FillAsync("#user", "vera");
+        await page.FillAsync("#password", "viewer-password");
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(_server.Address + "/");
+        await Browser.WaitInteractiveAsync(page);
+        Assert.Equal(0, await page.Locator("#start-run").CountAsync());
+        Assert.Equal(0, await page.Locator("#hangfire-link").CountAsync());
+        var dashboard = await page.GotoAsync(_server.Address + "/hangfire");
+        Assert.Equal(403, dashboard!.Status);
+    }
+}

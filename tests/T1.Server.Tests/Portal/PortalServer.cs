@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using T1.Server.Auth;
+using T1.Server.Hosting;
+
+namespace T1.Server.Tests.Portal;
+
+/// <summary>
+/// The real `t1 serve` app (portal, API, Hangfire dashboard, in-process worker) on a loopback port, embedded
+/// default storage in a throwaway folder. With <c>requireLogin</c> it behaves as a server bound to a public address.
+/// </summary>
+public sealed class PortalServer : IAsyncDisposable
+{
+    public const string AdminPassword = "admin-password-for-tests";
+
+    private PortalServer(WebApplication app, string dir, bool ownsDir)
+    {
+        App = app;
+        Directory = dir;
+        _ownsDir = ownsDir;
+        Address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    private readonly bool _ownsDir;
+    public WebApplication App { get; }
+    public string Directory { get; }
+    public string Address { get; }
+
+    public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    /// <param name="adminPassword">first admin's password; null lets the server generate (and tell) one.</param>
+    public static async Task<PortalServer> StartAsync(bool requireLogin = true, string? adminPassword = AdminPassword, string? dir = null)
+    {
+        var ownsDir = dir is null;
+        dir ??= Path.Combine(Path.GetTempPath(), "t1-portal-" + Guid.NewGuid().ToString("N")[..8]);
+        var options = new T1Options { DataDirectory = dir };
+        options.Auth.RequireLogin = requireLogin;
+        options.Auth.AdminPassword = adminPassword ?? "";
+        options.Worker.Count = 4;
+        ConfigurationLoader.Normalise(options);
+        // T1_TEST_LOG=1 shows the server's log (errors of the pages included) in the test output.
+        var app = ServerApp.Build(options, "http://127.0.0.1:0", worker: true,
+            Environment.GetEnvironmentVariable("T1_TEST_LOG") == "1" ? l => l.AddSimpleConsole() : null);
+        await app.StartAsync();
+        return new PortalServer(app, dir, ownsDir);
+    }
+
+    /// <summary>A client without cookies or redirects: what a script sees.</summary>
+    public HttpClient Client(string? apiKey = null)
+    {
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(Address) };
+        if (apiKey is not null) http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.Header, apiKey);
+        return http;
+    }
+
+    /// <summary>Creates an API key of the role straight in the account store (as the first admin would through the API).</summary>
+    public async Task<string> KeyAsync(string role) => (await Get<AccountStore>().CreateKeyAsync("test " + role, role, "tests")).Key;
+
+    /// <summary>Registers a workflow file of the repository (as an admin) and returns its definition id.</summary>
+    public async Task RegisterAsync(string repoRelativePath)
+    {
+        using var http = Client(await KeyAsync(Roles.Admin));
+        var yaml = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, repoRelativePath));
+        var response = await http.PostAsync("/api/definitions?file=" + Path.GetFileName(repoRelativePath), new StringContent(yaml));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<string> StartRunAsync(string yaml)
+    {
+        using var http = Client(await KeyAsync(Roles.Operator));
+        var response = await http.PostAsJsonAsync("/api/runs", new { workflow = yaml });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        if (_ownsDir)
+            try { System.IO.Directory.Delete(Directory, true); } catch (IOException) { }
+    }
+}
