@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using T1.Server.Auth;
 using T1.Workflows.Registry;
 
 namespace T1.Server.Api;
@@ -33,7 +34,8 @@ public static class ModelApi
                     return ApiErrors.Problem("Cannot promote", e.Message, StatusCodes.Status404NotFound);
                 }
             })
-            .WithName("PromoteModel");
+            .WithName("PromoteModel")
+            .RequireAuthorization(Roles.Admin); // a manual promotion bypasses the evaluation rule
         return api;
     }
 }
