@@ -21,7 +21,14 @@ public static class InputText
     {
         ArgumentNullException.ThrowIfNull(text);
         var literal = input.Kind is ValueKind.String or ValueKind.Artifact or ValueKind.Duration && !ValueKinds.AnyObject(input);
-        if (literal || Template.HasExpression(text)) return JsonValue.Create(text);
+        return literal || Template.HasExpression(text) ? JsonValue.Create(text) : ParseValue(text);
+    }
+
+    /// <summary>The value <paramref name="text"/> stands for in YAML (a param default, say); text when it does not parse.</summary>
+    public static JsonNode? ParseValue(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Template.HasExpression(text)) return JsonValue.Create(text);
         try
         {
             var node = SourceTree.Parse(text, out _);
