@@ -176,10 +176,13 @@ start_s3rver() {
   export T1_TEST_S3_ENDPOINT="127.0.0.1:$port" T1_TEST_S3_ACCESS_KEY=S3RVER T1_TEST_S3_SECRET_KEY=S3RVER
 }
 
-# ---- Browser tests (Chromium): NOT NEEDED YET. A later issue adds Playwright tests; start them here:
-#   [ -x /usr/bin/chromium ] || apt_install chromium
-#   export T1_TEST_CHROMIUM=/usr/bin/chromium
-# ----
+# Browser tests (tests/T1.Server.Tests/Portal) drive Debian's Chromium through Playwright; Playwright's own
+# browser download cannot work here. Without Chromium those tests fail and say how to install it.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then apt_install chromium fonts-dejavu-core || log "could not install chromium; the browser tests will fail"
+  else log "chromium is missing (apt-get install chromium as root); the browser tests will fail"; fi
+fi
+export T1_TEST_CHROMIUM=/usr/bin/chromium
 
 # docker-compose (Debian 12: v1.29, a small Python package) lets ComposeFileTests validate
 # docker-compose.yml offline (`docker-compose config -q`); without it those tests check less.
