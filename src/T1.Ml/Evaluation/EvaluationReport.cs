@@ -34,6 +34,21 @@ public sealed record EvaluationReport
     /// <summary>Sampling temperature (0 = greedy).</summary>
     public double Temperature { get; init; }
 
+    /// <summary>Text appended when the thinking was cut at a budget.</summary>
+    public string? AnswerPrompt { get; init; }
+
+    /// <summary>Most answer tokens decoded after the thinking.</summary>
+    public int? MaxAnswerTokens { get; init; }
+
+    /// <summary>Sampler seed.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>A short name for the evaluated model in charts and tables (e.g. the producing step: <c>sft</c>, <c>rl</c>).</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Wall-clock seconds the evaluation took.</summary>
+    public double? ElapsedSeconds { get; init; }
+
     /// <summary>One entry per budget, ascending.</summary>
     public IReadOnlyList<BudgetResult> Budgets { get; init; } = [];
 
@@ -82,4 +97,7 @@ public sealed record BudgetResult
 
     /// <summary>Share of responses with a parsable final answer, 0..1.</summary>
     public double ParsableRate { get; init; }
+
+    /// <summary>Responses graded at this budget (problems × samples).</summary>
+    public int Responses { get; init; }
 }

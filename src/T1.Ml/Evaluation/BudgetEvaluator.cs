@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using T1.Ml.Model;
+using T1.Ml.Sampling;
+using T1.Ml.Tasks;
+using T1.Ml.Tokenization;
+
+namespace T1.Ml.Evaluation;
+
+/// <summary>The outcome of an evaluation: the report and every response with its verdict.</summary>
+public sealed record BudgetEvaluation(EvaluationReport Report, IReadOnlyList<EvaluationTrace> Traces);
+
+/// <summary>
+/// Inference-budget evaluation. The response starts with <c>&lt;think&gt;</c>; for each budget B the model
+/// thinks at most B tokens. If <c>&lt;/think&gt;</c> came within B tokens, the model's own answer is decoded after
+/// it; otherwise the thinking is cut after B tokens, the answer prompt (<c>\n&lt;/think&gt;\nFinal answer: \boxed{</c>
+/// by default) is appended and the answer decoded from there. The answer part is graded by the verifier.
+/// <para>
+/// The thinking is generated once, at the largest budget, and every smaller budget reads its first B tokens:
+/// the sampler draws the same tokens whatever its length limit, so this equals B separate runs with the
+/// same seed (common random numbers: the curve compares budgets, not sampling noise) at a fraction of the cost.
+/// </para>
+/// </summary>
+public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
+{
+    /// <summary>Evaluates <paramref name="problems"/> at every budget; <paramref name="progress"/> gets (responses done, total).</summary>
+    public BudgetEvaluation Evaluate(IReadOnlyList<Problem> problems, BudgetEvaluationOptions options,
+        string checkpoint = "", string dataset = "", Action<int, int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        if (problems.Count == 0) throw new ArgumentException("there are no problems to evaluate", nameof(problems));
+        var clock = Stopwatch.StartNew();
+        var budgets = options.Budgets.Distinct().Order().ToArray();
+        var sp = tokenizer.Special;
+        var answerPrompt = tokenizer.Encode(options.AnswerPrompt).ToArray();
+        var rows = problems.SelectMany((p, index) => Enumerable.Range(0, options.Samples).Select(s => (Problem: p, Index: index, Sample: s))).ToList();
+        var starts = problems.Select(p => ChatFormat.EncodePrompt(tokenizer, p.Prompt).Append(sp.ThinkStart).ToArray()).ToArray();
+        int longest = starts.Max(s => s.Length) + budgets[^1] + 1 + answerPrompt.Length + options.MaxAnswerTokens;
+        if (longest > model.Config.MaxPositions)
+            throw new ArgumentException($"the longest prompt plus the largest budget ({budgets[^1]}), the answer prompt and max_answer_tokens ({options.MaxAnswerTokens}) need {longest} positions, but the model has {model.Config.MaxPositions}; use smaller budgets");
+
+        var sampler = new Sampler(model, tokenizer);
+        var traces = new List<EvaluationTrace>[budgets.Length];
+        for (int b = 0; b < budgets.Length; b++) traces[b] = new(rows.Count);
+        for (int start = 0, chunk = 0; start < rows.Count; start += options.BatchSize, chunk++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = rows.GetRange(start, Math.Min(options.BatchSize, rows.Count - start));
+            var prefixes = batch.Select(r => (IReadOnlyList<int>)starts[r.Index]).ToList();
+            SamplingOptions Sampling(int maxNew, long salt, IReadOnlyList<int> stops) => new()
+            {
+                Temperature = options.Temperature, TopP = options.TopP, MaxNewTokens = maxNew, StopTokenIds = stops,
+                Seed = options.Seed * 1_000_003L + chunk * 131L + salt,
+            };
+
+            // Thinking, once, at the largest budget (+1 so a </think> right at the budget is seen).
+            var thinking = sampler.Generate(prefixes, Sampling(budgets[^1] + 1, 0, [sp.ThinkEnd]));
+            var think = thinking.Select(t => Thought.Of(t.Tokens, sp)).ToArray();
+
+            // The model's own answers, after its own </think>.
+            var closed = Enumerable.Range(0, batch.Count).Where(i => think[i].Closed).ToArray();
+            var natural = Answers(sampler, closed.Select(i => Concat(prefixes[i], think[i].Tokens, [sp.ThinkEnd])).ToList(), Sampling(options.MaxAnswerTokens, 1, []));
+            var naturalOf = closed.Select((i, k) => (i, k)).ToDictionary(x => x.i, x => natural[x.k]);
+
+            for (int b = 0; b < budgets.Length; b++)
+            {
+                int budget = budgets[b];
+                var cut = Enumerable.Range(0, batch.Count).Where(i => think[i].Tokens.Count > budget || (!think[i].Closed && !think[i].Ended)).ToArray();
+                var forced = Answers(sampler, cut.Select(i => Concat(prefixes[i], think[i].Tokens.Take(budget).ToArray(), answerPrompt)).ToList(),
+                    Sampling(options.MaxAnswerTokens, 2 + b, []));
+                var forcedOf = cut.Select((i, k) => (i, k)).ToDictionary(x => x.i, x => forced[x.k]);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    var (problem, _, sample) = batch[i];
+                    bool truncated = forcedOf.ContainsKey(i);
+                    var thought = truncated ? think[i].Tokens.Take(budget).ToArray() : think[i].Tokens;
+                    int[] tail = truncated ? [.. answerPrompt, .. forcedOf[i]]
+                        : think[i].Closed ? [sp.ThinkEnd, .. naturalOf[i]]
+                        : [sp.EndOfText];
+                    traces[b].Add(Grade(problem, sample, budget, thought, tail, truncated));
+                }
+            }
+            progress?.Invoke(start + batch.Count, rows.Count);
+        }
+
+        var results = budgets.Select((budget, b) => new BudgetResult
+        {
+            Budget = budget,
+            Accuracy = traces[b].Average(t => t.Correct ? 1.0 : 0.0),
+            MeanThinkingTokens = traces[b].Average(t => (double)t.ThinkingTokens),
+            TruncationRate = traces[b].Average(t => t.Truncated ? 1.0 : 0.0),
+            ParsableRate = traces[b].Average(t => t.Extracted is null ? 0.0 : 1.0),
+            Responses = traces[b].Count,
+        }).ToList();
+        var report = new EvaluationReport
+        {
+            Checkpoint = checkpoint, Dataset = dataset, Problems = problems.Count, Samples = options.Samples,
+            Temperature = options.Temperature, AnswerPrompt = options.AnswerPrompt, MaxAnswerTokens = options.MaxAnswerTokens,
+            Seed = options.Seed, ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2), Budgets = results,
+        };
+        return new BudgetEvaluation(report, traces.SelectMany(t => t).ToList());
+    }
+
+    private static List<IReadOnlyList<int>> Answers(Sampler sampler, List<IReadOnlyList<int>> inputs, SamplingOptions options) =>
+        inputs.Count == 0 ? [] : sampler.Generate(inputs, options).Select(s => s.Tokens).ToList();
+
+    private EvaluationTrace Grade(Problem problem, int sample, int budget, IReadOnlyList<int> thought, IReadOnlyList<int> tail, bool truncated)
+    {
+        // Only what follows the thinking is graded: a number inside the thinking is not an answer.
+        var answerText = tokenizer.Decode(tail, skipSpecialTokens: true);
+        var verdict = ProblemVerifier.VerifyResponse(problem, answerText);
+        var eot = tokenizer.Special.EndOfText;
+        var response = tokenizer.Decode([tokenizer.Special.ThinkStart, .. thought, .. tail.Where(t => t != eot)], skipSpecialTokens: false);
+        return new EvaluationTrace
+        {
+            Budget = budget, ProblemId = problem.Id, Sample = sample, Prompt = problem.Prompt, Reference = problem.Answer,
+            ThinkingTokens = thought.Count, Truncated = truncated, Response = response,
+            Extracted = verdict.Extracted, Correct = verdict.IsCorrect, Reason = verdict.Reason,
+        };
+    }
+
+    private static IReadOnlyList<int> Concat(IReadOnlyList<int> a, IReadOnlyList<int> b, IReadOnlyList<int> c) => [.. a, .. b, .. c];
+
+    /// <summary>The thinking part of a generation: tokens before <c>&lt;/think&gt;</c> (Closed) or end of text (Ended), or all of them.</summary>
+    private sealed record Thought(IReadOnlyList<int> Tokens, bool Closed, bool Ended)
+    {
+        public static Thought Of(IReadOnlyList<int> generated, SpecialTokenIds sp)
+        {
+            if (generated.Count > 0 && generated[^1] == sp.ThinkEnd) return new(generated.Take(generated.Count - 1).ToArray(), true, false);
+            if (generated.Count > 0 && generated[^1] == sp.EndOfText) return new(generated.Take(generated.Count - 1).ToArray(), false, true);
+            return new(generated, false, false);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace T1.Ml.Evaluation;
+
+/// <summary>One response at one budget, with its verdict: a line of <c>traces.jsonl</c>.</summary>
+public sealed record EvaluationTrace
+{
+    public int Budget { get; init; }
+    public string ProblemId { get; init; } = "";
+
+    /// <summary>0-based sample index of this problem.</summary>
+    public int Sample { get; init; }
+
+    public string Prompt { get; init; } = "";
+
+    /// <summary>The reference answer.</summary>
+    public string Reference { get; init; } = "";
+
+    /// <summary>Thinking tokens the response used (at most the budget).</summary>
+    public int ThinkingTokens { get; init; }
+
+    /// <summary>True when the thinking was cut at the budget and the answer prompt appended.</summary>
+    public bool Truncated { get; init; }
+
+    /// <summary>The whole response, <c>&lt;think&gt;…</c> included, as the model (and the forced answer prompt) wrote it.</summary>
+    public string Response { get; init; } = "";
+
+    /// <summary>The answer found after the thinking, or null when none could be parsed.</summary>
+    public string? Extracted { get; init; }
+
+    public bool Correct { get; init; }
+
+    /// <summary>The verifier's reason.</summary>
+    public string Reason { get; init; } = "";
+}

@@ -1,0 +1,120 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using T1.Ml.Evaluation;
+using T1.Ml.Tasks;
+using T1.Workflows.Steps;
+
+namespace T1.Ml.Steps;
+
+/// <summary>Inference-budget evaluation: accuracy against the number of thinking tokens allowed.</summary>
+[StepType("evaluate", Category = "Evaluation", Version = 1,
+    Description = "Evaluates a checkpoint on held-out problems at several thinking-token budgets: the thinking is cut at each budget and the answer forced with the answer prompt. Writes report.json (accuracy, mean thinking length, truncation and parsable rates per budget), traces.jsonl and budget_curve.png, and stores accuracy@B metrics.")]
+[StepOutput("report", Kind = ValueKind.Artifact, Description = "Folder with report.json, traces.jsonl and budget_curve.png.")]
+[StepOutput("accuracy", Kind = ValueKind.Number, Description = "Accuracy (pass@1 averaged over samples) at the largest budget.")]
+[StepOutput("accuracy_smallest", Kind = ValueKind.Number, Description = "Accuracy at the smallest budget.")]
+[StepOutput("budget", Kind = ValueKind.Integer, Description = "The largest budget.")]
+[StepOutput("problems", Kind = ValueKind.Integer, Description = "Problems evaluated.")]
+public sealed class EvaluateStep : StepHandler<EvaluateStep.Inputs>
+{
+    public sealed class Inputs
+    {
+        [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "Checkpoint to evaluate.")]
+        public string Checkpoint { get; set; } = "";
+
+        [StepInput(Description = "Problem generator for held-out problems (arithmetic, countdown, linear), or jsonl with source. Ignored when dataset is given.", OneOf = ["arithmetic", "countdown", "linear", "jsonl"])]
+        public string Task { get; set; } = "arithmetic";
+
+        [StepInput(Kind = ValueKind.Artifact, Description = "A dataset artifact to evaluate on instead of a task (JSONL with prompt/problem/question and answer).")]
+        public string? Dataset { get; set; }
+
+        [StepInput(Description = "Problems to evaluate (fewer when the held-out split or the file has fewer; 0 = a whole file or dataset).")]
+        [Range(0, 1_000_000)]
+        public int Count { get; set; } = 100;
+
+        [StepInput(Description = "Difficulty of generated problems, 1 to 5.")]
+        [Range(1, 5)]
+        public int Difficulty { get; set; } = 1;
+
+        [StepInput(Description = "Seed of the generated problems; the same seed gives the same held-out set.")]
+        public int Seed { get; set; }
+
+        [StepInput(Description = "jsonl only: path of the JSONL file (e.g. MATH500).")]
+        public string? Source { get; set; }
+
+        [StepInput(Description = "Thinking-token budgets.")]
+        public List<int> Budgets { get; set; } = [16, 32, 64, 128, 256];
+
+        [StepInput(Description = "Responses per problem; accuracy is pass@1 averaged over them.")]
+        [Range(1, 1024)]
+        public int Samples { get; set; } = 1;
+
+        [StepInput(Description = "Sampling temperature (0 = greedy).")]
+        [Range(0.0, 5.0)]
+        public double Temperature { get; set; }
+
+        [StepInput(Description = "Nucleus sampling (1 = off).")]
+        [Range(0.01, 1.0)]
+        public double TopP { get; set; } = 1.0;
+
+        [StepInput(Description = "Appended when the thinking is cut at a budget: closes the thinking and opens the answer.")]
+        public string AnswerPrompt { get; set; } = BudgetEvaluationOptions.DefaultAnswerPrompt;
+
+        [StepInput(Description = "Most tokens of the answer decoded after the thinking.")]
+        [Range(1, 4096)]
+        public int MaxAnswerTokens { get; set; } = 24;
+
+        [StepInput(Description = "Responses generated together (bounds memory).")]
+        [Range(1, 4096)]
+        public int BatchSize { get; set; } = 64;
+
+        [StepInput(Description = "Name of the evaluated model in the chart and report (default: the step id).")]
+        public string? Label { get; set; }
+
+        [StepInput(Description = "Compute device.", OneOf = ["auto", "cpu", "cuda"])]
+        public string Device { get; set; } = "auto";
+    }
+
+    protected override async Task<StepResult> RunAsync(Inputs inputs, StepContext context, CancellationToken cancellationToken)
+    {
+        var options = new BudgetEvaluationOptions
+        {
+            Budgets = inputs.Budgets, Samples = inputs.Samples, Temperature = inputs.Temperature, TopP = inputs.TopP,
+            AnswerPrompt = inputs.AnswerPrompt, MaxAnswerTokens = inputs.MaxAnswerTokens, BatchSize = inputs.BatchSize, Seed = inputs.Seed,
+        };
+        try { options.Validate(); }
+        catch (ArgumentException e) { throw new StepFailedException($"step '{context.StepId}': {e.Message}"); }
+        var compute = StepCompute.Initialize(inputs.Device, inputs.Seed, context);
+        var problems = await StepProblems.LoadAsync(context, string.IsNullOrWhiteSpace(inputs.Dataset) ? inputs.Task : inputs.Dataset,
+            string.IsNullOrWhiteSpace(inputs.Dataset) ? "task" : "dataset", ProblemSplit.Test, inputs.Count, inputs.Seed, inputs.Difficulty, inputs.Source, cancellationToken);
+        if (problems.Problems.Count == 0) throw new StepFailedException($"step '{context.StepId}': {problems.Description} has no problems to evaluate");
+        var path = await context.Artifacts.GetLocalPathAsync(ArtifactRef.Parse(inputs.Checkpoint), cancellationToken);
+        using var loaded = StepCompute.LoadCheckpoint(path, compute, context, "checkpoint");
+        context.Log.Info($"evaluating {problems.Problems.Count} problems from {problems.Description} × {inputs.Samples} at budgets [{string.Join(", ", options.Budgets.Order())}] on {compute}");
+
+        BudgetEvaluation evaluation;
+        try
+        {
+            evaluation = new BudgetEvaluator(loaded.Model, loaded.Tokenizer!).Evaluate(problems.Problems, options, inputs.Checkpoint, problems.Description,
+                (done, total) => context.ReportProgress(done, total, "responses"), cancellationToken);
+        }
+        catch (ArgumentException e) { throw new StepFailedException($"step '{context.StepId}': {e.Message}"); }
+        var report = evaluation.Report with { Label = string.IsNullOrWhiteSpace(inputs.Label) ? context.StepId : inputs.Label };
+        evaluation = evaluation with { Report = report };
+
+        var folder = Path.Combine(context.WorkDirectory, "report");
+        EvaluationFolder.Write(folder, evaluation);
+        foreach (var b in report.Budgets)
+        {
+            context.Metrics.Log($"accuracy@{b.Budget}", b.Budget, b.Accuracy);
+            context.Metrics.Log($"mean_thinking_tokens@{b.Budget}", b.Budget, b.MeanThinkingTokens);
+            context.Metrics.Log($"truncation_rate@{b.Budget}", b.Budget, b.TruncationRate);
+            context.Log.Info($"budget {b.Budget}: accuracy {P(b.Accuracy)}, thinking {b.MeanThinkingTokens:0.#} tokens, truncated {P(b.TruncationRate)}, parsable {P(b.ParsableRate)}");
+        }
+        var artifact = await context.Artifacts.PutDirectoryAsync("report", folder, "evaluation-report", cancellationToken);
+        return new StepResult().Set("report", artifact)
+            .Set("accuracy", report.Budgets[^1].Accuracy).Set("accuracy_smallest", report.Budgets[0].Accuracy)
+            .Set("budget", report.Budgets[^1].Budget).Set("problems", report.Problems);
+    }
+
+    private static string P(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using T1.Ml.Tasks;
+using T1.Workflows.Steps;
+
+namespace T1.Ml.Steps;
+
+/// <summary>
+/// Problems for the <c>rl</c> and <c>evaluate</c> steps, from either a task spec (a generator name with
+/// difficulty and seed, or <c>jsonl</c> with a source file) or a dataset artifact (JSONL with a prompt field —
+/// <c>prompt</c>, <c>problem</c> or <c>question</c> — and <c>answer</c>, such as the <c>synthesize</c> output).
+/// Generated problems come from one split: training prompts for RL, held-out ones for evaluation, and the two
+/// never overlap. Dataset and file problems are graded against their answer with the answer verifier.
+/// </summary>
+internal static class StepProblems
+{
+    /// <summary>Stop looking for more distinct problems after this many draws in a row that found none.</summary>
+    private const int DryDraws = 20_000;
+
+    public sealed record Loaded(IReadOnlyList<Problem> Problems, string Description);
+
+    public static async Task<Loaded> LoadAsync(StepContext context, string taskOrDataset, string inputName, ProblemSplit split,
+        int count, int seed, int difficulty, string? source, CancellationToken cancellationToken)
+    {
+        if (ArtifactRef.TryParse(taskOrDataset, out var artifact))
+        {
+            var path = await context.Artifacts.GetLocalPathAsync(artifact, cancellationToken);
+            return FromFile(path, count, $"dataset {artifact.Sha256[..12]}");
+        }
+        IProblemSource problems;
+        try { problems = TaskRegistry.Create(taskOrDataset, new TaskOptions { Difficulty = difficulty, Source = source }); }
+        catch (ArgumentException e)
+        {
+            throw new StepFailedException($"step '{context.StepId}': input '{inputName}': {e.Message}, or a dataset artifact such as ${{{{ steps.synth.outputs.dataset }}}}");
+        }
+        if (problems is JsonlProblemSource)
+        {
+            try { return FromFile(source!, count, Path.GetFileName(source!)); }
+            catch (FileNotFoundException e) { throw new StepFailedException($"step '{context.StepId}': {e.Message}"); }
+        }
+        var found = Collect(problems, split, count, seed);
+        if (found.Count == 0) throw new StepFailedException($"step '{context.StepId}': task '{taskOrDataset}' at difficulty {difficulty} gave no {split} problems");
+        var which = split == ProblemSplit.Test ? "held-out" : "training";
+        if (found.Count < count)
+            context.Log.Warn($"task '{taskOrDataset}' at difficulty {difficulty} has only {found.Count} distinct {which} problems; using those instead of {count} (raise the difficulty for more)");
+        return new Loaded(found, $"{problems.Task} ({which}, difficulty {difficulty}, seed {seed})");
+    }
+
+    /// <summary>Up to <paramref name="count"/> distinct problems of <paramref name="split"/>: fewer when the generator runs dry.</summary>
+    public static IReadOnlyList<Problem> Collect(IProblemSource source, ProblemSplit split, int count, int seed)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<Problem>(Math.Min(count, 100_000));
+        int dry = 0;
+        foreach (var problem in source.Problems(seed))
+        {
+            if (result.Count >= count || dry >= DryDraws) break;
+            if (ProblemSets.SplitOf(problem) == split && seen.Add(problem.Canonical))
+            {
+                result.Add(problem);
+                dry = 0;
+            }
+            else dry++;
+        }
+        return result;
+    }
+
+    private static Loaded FromFile(string path, int count, string description)
+    {
+        var first = File.ReadLines(path).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l))
+                    ?? throw new StepFailedException($"'{description}' is empty: no problems");
+        string promptField;
+        using (var doc = JsonDocument.Parse(first))
+        {
+            promptField = new[] { "prompt", "problem", "question" }.FirstOrDefault(f => doc.RootElement.TryGetProperty(f, out _))
+                ?? throw new StepFailedException($"'{description}': the first record has no 'prompt', 'problem' or 'question' field");
+        }
+        var source = new JsonlProblemSource(new TaskOptions { Source = path, PromptField = promptField, AnswerField = "answer" });
+        try
+        {
+            var all = source.Problems(0);
+            var list = (count > 0 ? all.Take(count) : all).ToList();
+            return new Loaded(list, description);
+        }
+        catch (FormatException e) { throw new StepFailedException($"'{description}': {e.Message}"); }
+    }
+}
