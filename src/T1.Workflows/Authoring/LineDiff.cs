@@ -57,15 +57,15 @@ public static class LineDiff
                 x++;
                 y++;
             }
-            else if (y < m && (x == n || lcs[x, y + 1] >= lcs[x + 1, y]))
-            {
-                result.Add(new DiffLine(DiffKind.Added, b[b0 + y], null, b0 + y + 1));
-                y++;
-            }
-            else
+            else if (x < n && (y == m || lcs[x + 1, y] >= lcs[x, y + 1]))
             {
                 result.Add(new DiffLine(DiffKind.Removed, a[a0 + x], a0 + x + 1, null));
                 x++;
+            }
+            else
+            {
+                result.Add(new DiffLine(DiffKind.Added, b[b0 + y], null, b0 + y + 1));
+                y++;
             }
         }
     }

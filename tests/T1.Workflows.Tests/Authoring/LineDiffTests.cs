@@ -18,6 +18,7 @@ public class LineDiffTests
     {
         Assert.All(LineDiff.Compare("a\nb", "a\nb\n"), l => Assert.Equal(DiffKind.Same, l.Kind));
         Assert.Equal(["+ a"], LineDiff.Compare("", "a").Select(Show));
+        Assert.Equal(["- old", "+ new"], LineDiff.Compare("old", "new").Select(Show));
     }
 
     private static string Show(DiffLine l) => (l.Kind switch { DiffKind.Removed => "- ", DiffKind.Added => "+ ", _ => "  " }) + l.Text;

@@ -1,0 +1,126 @@
+using Microsoft.Playwright;
+using T1.Server.Tests.Portal;
+
+namespace T1.Server.Tests.Designer;
+
+/// <summary>
+/// The workflow designer in a real browser against the real app (open access on loopback, so the user is admin):
+/// build a workflow from the palette, see validation on the node and field, fix it with the reference picker and
+/// the form, refuse a cycle, undo/redo, publish, and run the published version until it is green.
+/// </summary>
+public sealed class DesignerBrowserTests : IAsyncLifetime
+{
+    private PortalServer _server = null!;
+    private Browser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await PortalServer.StartAsync(requireLogin: false);
+        _browser = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private static Task Shot(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath(name), FullPage = true });
+
+    [Fact]
+    public async Task BuildFromPalette_FixValidation_RefuseCycle_Publish_RunTurnsGreen()
+    {
+        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(_server.Address + "/designer");
+        await Browser.WaitInteractiveAsync(page);
+        Assert.True(await page.Locator(".palette-item[data-type='sft']").CountAsync() == 1, "the palette lists the ML step types");
+
+        // Two echo steps from the palette: both lack their required message, and say so on the node.
+        await page.ClickAsync(".palette-item[data-type='echo']");
+        await page.WaitForSelectorAsync("g.node[data-step='echo'].has-problems");
+        await page.ClickAsync(".palette-item[data-type='echo']");
+        await page.WaitForSelectorAsync("g.node[data-step='echo-2'].has-problems");
+        Assert.Equal("2", await page.InnerTextAsync("#problem-count"));
+        await Shot(page, "designer-01-problems");
+
+        // echo-2 (selected after adding) needs echo, and takes echo's message through the reference picker.
+        await page.CheckAsync("input[data-need='echo']");
+        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='echo-2']");
+        Assert.True(await page.Locator("[data-input='message'].has-problems").CountAsync() == 1, "the missing input is marked in the form");
+        await page.SelectOptionAsync("#pick-message", "${{ steps.echo.outputs.message }}");
+        await page.WaitForSelectorAsync("g.node[data-step='echo-2']:not(.has-problems)");
+
+        // Connecting echo to need echo-2 would close a cycle: refused with a message, nothing changes.
+        await page.ClickAsync("g.node[data-step='echo'] rect");
+        await page.WaitForSelectorAsync("section.step-form[data-step='echo']");
+        await page.CheckAsync("input[data-need='echo-2']");
+        await page.WaitForSelectorAsync("#designer-message.problem:has-text('would make a cycle')");
+        Assert.False(await page.IsCheckedAsync("input[data-need='echo-2']"));
+
+        // Fix the last problem in the form.
+        await page.FillAsync("#input-message", "hello from the designer");
+        await page.PressAsync("#input-message", "Tab");
+        await page.WaitForSelectorAsync("#valid");
+        Assert.Equal("0", await page.InnerTextAsync("#problem-count"));
+        await Shot(page, "designer-02-valid");
+
+        // Undo brings the problem back, redo fixes it again.
+        await page.ClickAsync("#undo");
+        await page.WaitForSelectorAsync("g.node[data-step='echo'].has-problems");
+        await page.ClickAsync("#redo");
+        await page.WaitForSelectorAsync("#valid");
+
+        // Name it, check the YAML view, publish.
+        await page.ClickAsync("rect.background");
+        await page.FillAsync("#workflow-name", "designed");
+        await page.PressAsync("#workflow-name", "Tab");
+        await page.WaitForSelectorAsync("#designer-title:has-text('designed')");
+        var yaml = await page.InputValueAsync("#yaml-text");
+        Assert.Contains("name: designed", yaml);
+        Assert.Contains("needs: [echo]", yaml);
+        Assert.Contains("message: \"${{ steps.echo.outputs.message }}\"", yaml);
+        await page.ClickAsync("#publish");
+        await page.WaitForSelectorAsync("#designer-message:has-text('published designed v1')");
+        await page.WaitForSelectorAsync("tr[data-version='1']");
+        await Shot(page, "designer-03-published");
+
+        // Run the published version: the run page turns green.
+        await page.ClickAsync("tr[data-version='1'] button.run-version");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"));
+        await Browser.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync("#run-status.Succeeded", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await Shot(page, "designer-04-run");
+    }
+
+    [Fact]
+    public async Task OpenShippedWorkflow_YamlViewRoundTrips_AndEditsPatchOnlyTheirLines()
+    {
+        await _server.RegisterAsync("workflows/hello.yaml");
+        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(_server.Address + "/designer/hello");
+        await Browser.WaitInteractiveAsync(page);
+        var original = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows", "hello.yaml"));
+        Assert.Equal(original.Replace("\r\n", "\n", StringComparison.Ordinal), await page.InputValueAsync("#yaml-text"));
+        Assert.Equal(5, await page.Locator("g.node").CountAsync());
+
+        // Edit the YAML view: the canvas follows, and a validation error lands on the node and its field.
+        await page.FillAsync("#yaml-text", original.Replace("tick: 100ms", "tick: soon", StringComparison.Ordinal));
+        await page.ClickAsync("#apply-yaml");
+        await page.WaitForSelectorAsync("g.node[data-step='nap-short'].has-problems");
+        await page.WaitForSelectorAsync("ul.problems li[data-step='nap-short'][data-input='tick']");
+        await page.ClickAsync("g.node[data-step='nap-short'] rect");
+        await page.WaitForSelectorAsync("[data-input='tick'].has-problems .problem");
+        await Shot(page, "designer-05-yaml-error");
+
+        // Fix it in the form: the YAML keeps every comment.
+        await page.FillAsync("#input-tick", "200ms");
+        await page.PressAsync("#input-tick", "Tab");
+        await page.WaitForSelectorAsync("#valid");
+        var yaml = await page.InputValueAsync("#yaml-text");
+        Assert.StartsWith("# A first workflow", yaml);
+        Assert.Contains("# Try: t1 run workflows/hello.yaml", yaml);
+    }
+}
