@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using T1.Ml.Checkpoints;
+using T1.Ml.Compute;
+using T1.Ml.Model;
+using T1.Ml.Tokenization;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace T1.Ml.Training;
+
+/// <summary>
+/// Supervised fine-tuning of a <see cref="DecoderLM"/> on prompt/response pairs: loss on response tokens
+/// only, AdamW (decay on ≥2-D parameters), linear warmup + cosine decay, global-norm clipping, length
+/// bucketing, gradient accumulation. Every <see cref="SftOptions.SaveEvery"/> steps it writes a resumable
+/// checkpoint (weights, tokenizer, optimizer moments, step, data position, RNG); a run started with
+/// <c>resumeFrom</c> continues from that step with the same batches, so its loss curve is the one the
+/// uninterrupted run would have drawn.
+/// <code>
+/// var trainer = new SftTrainer(model, tokenizer, options) { OnMetrics = m => Console.WriteLine(m) };
+/// var result = await trainer.TrainAsync(SftData.Encode(examples, tokenizer, options.MaxLen), "out", resumeFrom: null, ct);
+/// </code>
+/// </summary>
+public sealed class SftTrainer
+{
+    /// <summary>Subfolder of the output folder with the latest resumable checkpoint.</summary>
+    public const string ResumeFolder = "resume";
+
+    /// <summary>Subfolder of the output folder with the final checkpoint.</summary>
+    public const string FinalFolder = "checkpoint";
+
+    private readonly DecoderLM _model;
+    private readonly ITextTokenizer _tokenizer;
+    private readonly SftOptions _options;
+
+    public SftTrainer(DecoderLM model, ITextTokenizer tokenizer, SftOptions options)
+    {
+        _model = model;
+        _tokenizer = tokenizer;
+        _options = options.Validate();
+        if (tokenizer.VocabSize > model.Config.VocabSize)
+            throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} ids but the model's vocabulary is {model.Config.VocabSize}.");
+        if (options.MaxLen > model.Config.MaxPositions)
+            throw new ArgumentException($"max_len {options.MaxLen} exceeds the model's {model.Config.MaxPositions} positions; lower max_len.");
+    }
+
+    /// <summary>Called every <see cref="SftOptions.LogEvery"/> steps and after the last one.</summary>
+    public Action<SftMetrics>? OnMetrics { get; init; }
+
+    /// <summary>Called (and awaited) after each resumable checkpoint is written, e.g. to upload it.</summary>
+    public Func<SftSaved, CancellationToken, Task>? OnSaved { get; init; }
+
+    /// <summary>Optimizer steps a run over <paramref name="data"/> takes with these options.</summary>
+    public long TotalSteps(SftData data)
+    {
+        var plan = new SftBatchPlan(data.Examples, _options.BatchSize, _options.BucketBatches, _options.Seed);
+        return TotalSteps(plan);
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="data"/>. Resumable checkpoints go to <c>outputDirectory/resume</c>, the final
+    /// one to <c>outputDirectory/checkpoint</c>. With <paramref name="resumeFrom"/> (a folder this trainer
+    /// saved for the same data and options) training continues after its step; a folder from another run
+    /// is refused. Cancellation stops between micro-batches with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<SftResult> TrainAsync(SftData data, string outputDirectory, string? resumeFrom = null, CancellationToken cancellationToken = default)
+    {
+        var o = _options;
+        var plan = new SftBatchPlan(data.Examples, o.BatchSize, o.BucketBatches, o.Seed);
+        long total = TotalSteps(plan);
+        long totalMicro = (long)o.Epochs * plan.BatchesPerEpoch;
+        var fingerprint = Fingerprint(data, plan, total);
+
+        _model.train();
+        using var optimizer = _model.CreateAdamW(o.LearningRate, o.WeightDecay, o.Beta1, o.Beta2);
+        long step = 0;
+        long? resumedFrom = null;
+        if (resumeFrom is not null)
+        {
+            var saved = Checkpoint.ReadTrainerState(resumeFrom)
+                ?? throw new InvalidOperationException($"'{resumeFrom}' has no {Checkpoint.TrainerStateFile}: it is not a resumable SFT checkpoint.");
+            CheckSameRun(saved, fingerprint, resumeFrom);
+            step = Checkpoint.Resume(resumeFrom, _model, optimizer)!.Step;
+            resumedFrom = step;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var window = new Window();
+        long tokens = 0;
+        int skipped = 0;
+        double lastLoss = double.NaN;
+        while (step < total)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long first = step * o.GradAccum, end = Math.Min(first + o.GradAccum, totalMicro);
+            var rows = new List<IReadOnlyList<EncodedExample>>();
+            for (long i = first; i < end; i++) rows.Add(plan.At(i).Select(k => data.Examples[k]).ToList());
+            // The loss of a step is the mean over all its response tokens, however they split into micro-batches.
+            double stepTargets = rows.Sum(r => r.Sum(e => (double)e.TargetCount));
+            double lr = LrSchedule.WarmupCosine(step + 1, o.WarmupSteps, total, o.LearningRate, o.MinLrRatio);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+            optimizer.zero_grad();
+            double lossSum = 0;
+            foreach (var micro in rows)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                using var batch = SftBatch.Collate(micro, _tokenizer.Special.Pad, _model.Device);
+                var logits = _model.forward(batch.Inputs);                              // (B, T, V)
+                var loss = SftLoss.Sum(logits, batch.Targets, batch.Mask) / stepTargets; // scalar
+                loss.backward();
+                lossSum += TensorValues.Float(loss);
+                tokens += batch.Tokens;
+                window.Tokens += batch.Tokens;
+            }
+            double norm = GradientClipping.ClipGlobalNorm(_model.parameters(), o.GradClip);
+            if (GradientClipping.IsUsable(norm)) optimizer.step();
+            else skipped++;
+            step++;
+            window.Add(lossSum, norm);
+
+            if (step % o.LogEvery == 0 || step == total)
+            {
+                lastLoss = window.Loss;
+                double seconds = clock.Elapsed.TotalSeconds - window.StartSeconds;
+                OnMetrics?.Invoke(new SftMetrics(step, total, (double)Math.Min(step * o.GradAccum, totalMicro) / plan.BatchesPerEpoch,
+                    window.Loss, lr, window.GradNorm, seconds > 0 ? window.Tokens / seconds : 0));
+                window = new Window { StartSeconds = clock.Elapsed.TotalSeconds };
+            }
+            if (o.SaveEvery > 0 && step % o.SaveEvery == 0 && step < total)
+            {
+                var dir = Path.Combine(outputDirectory, ResumeFolder);
+                Checkpoint.Save(dir, _model, _tokenizer, State(step, Math.Min(step * o.GradAccum, totalMicro), fingerprint), optimizer);
+                if (OnSaved is not null) await OnSaved(new SftSaved(step, dir), cancellationToken);
+            }
+        }
+        _model.eval();
+        var final = Path.Combine(outputDirectory, FinalFolder);
+        Checkpoint.Save(final, _model, _tokenizer, State(step, totalMicro, fingerprint));
+        return new SftResult(step, resumedFrom, lastLoss, tokens, clock.Elapsed, skipped, final);
+    }
+
+    private long TotalSteps(SftBatchPlan plan)
+    {
+        long micro = (long)_options.Epochs * plan.BatchesPerEpoch;
+        long steps = (micro + _options.GradAccum - 1) / _options.GradAccum;
+        return _options.MaxSteps is int max ? Math.Min(steps, max) : steps;
+    }
+
+    private TrainerState State(long step, long dataPosition, JsonObject fingerprint) => new()
+    {
+        Step = step,
+        DataPosition = dataPosition,
+        Seed = _options.Seed,
+        Extra = new JsonObject { ["kind"] = "sft", ["run"] = fingerprint.DeepClone() },
+    };
+
+    /// <summary>What must be equal for a saved state to continue this run.</summary>
+    private JsonObject Fingerprint(SftData data, SftBatchPlan plan, long total) => new()
+    {
+        ["examples"] = data.Examples.Count,
+        ["tokens"] = data.Tokens,
+        ["batches_per_epoch"] = plan.BatchesPerEpoch,
+        ["total_steps"] = total,
+        ["batch_size"] = _options.BatchSize,
+        ["grad_accum"] = _options.GradAccum,
+        ["seed"] = _options.Seed,
+    };
+
+    private static void CheckSameRun(TrainerState saved, JsonObject fingerprint, string directory)
+    {
+        var run = saved.Extra?["run"] as JsonObject;
+        if ((string?)saved.Extra?["kind"] != "sft" || run is null)
+            throw new InvalidOperationException($"'{directory}' is not an SFT trainer state; start without resume.");
+        foreach (var (key, value) in fingerprint)
+        {
+            if (run[key]?.ToJsonString() != value?.ToJsonString())
+                throw new InvalidOperationException(
+                    $"'{directory}' was saved by a different SFT run ({key} {run[key]?.ToJsonString() ?? "missing"}, this run {value?.ToJsonString()}); " +
+                    "resume needs the same dataset, batch_size, grad_accum, epochs and seed — start without resume.");
+        }
+    }
+
+    /// <summary>Sums over the steps since the last report.</summary>
+    private sealed class Window
+    {
+        private double _loss, _norm;
+        private int _steps;
+        public double StartSeconds { get; init; }
+        public long Tokens { get; set; }
+        public double Loss => _steps == 0 ? double.NaN : _loss / _steps;
+        public double GradNorm => _steps == 0 ? double.NaN : _norm / _steps;
+
+        public void Add(double loss, double norm)
+        {
+            _loss += loss;
+            _norm += norm;
+            _steps++;
+        }
+    }
+}
