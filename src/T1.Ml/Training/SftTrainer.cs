@@ -51,10 +51,14 @@ public sealed class SftTrainer
     public Func<SftSaved, CancellationToken, Task>? OnSaved { get; init; }
 
     /// <summary>Optimizer steps a run over <paramref name="data"/> takes with these options.</summary>
-    public long TotalSteps(SftData data)
+    public long TotalSteps(SftData data) => CountSteps(data.Examples.Count, _options);
+
+    /// <summary>Optimizer steps of a run over <paramref name="examples"/> examples with <paramref name="options"/>.</summary>
+    public static long CountSteps(int examples, SftOptions options)
     {
-        var plan = new SftBatchPlan(data.Examples, _options.BatchSize, _options.BucketBatches, _options.Seed);
-        return TotalSteps(plan);
+        long micro = (long)options.Epochs * ((examples + options.BatchSize - 1) / options.BatchSize);
+        long steps = (micro + options.GradAccum - 1) / options.GradAccum;
+        return options.MaxSteps is int max ? Math.Min(steps, max) : steps;
     }
 
     /// <summary>
@@ -67,7 +71,7 @@ public sealed class SftTrainer
     {
         var o = _options;
         var plan = new SftBatchPlan(data.Examples, o.BatchSize, o.BucketBatches, o.Seed);
-        long total = TotalSteps(plan);
+        long total = CountSteps(data.Examples.Count, o);
         long totalMicro = (long)o.Epochs * plan.BatchesPerEpoch;
         var fingerprint = Fingerprint(data, plan, total);
 
@@ -139,13 +143,6 @@ public sealed class SftTrainer
         var final = Path.Combine(outputDirectory, FinalFolder);
         Checkpoint.Save(final, _model, _tokenizer, State(step, totalMicro, fingerprint));
         return new SftResult(step, resumedFrom, lastLoss, tokens, clock.Elapsed, skipped, final);
-    }
-
-    private long TotalSteps(SftBatchPlan plan)
-    {
-        long micro = (long)_options.Epochs * plan.BatchesPerEpoch;
-        long steps = (micro + _options.GradAccum - 1) / _options.GradAccum;
-        return _options.MaxSteps is int max ? Math.Min(steps, max) : steps;
     }
 
     private TrainerState State(long step, long dataPosition, JsonObject fingerprint) => new()
