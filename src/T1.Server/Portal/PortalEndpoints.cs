@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace T1.Server.Portal;
 
-/// <summary>The portal: Blazor pages with interactive server rendering, and the two files they load.</summary>
+/// <summary>The portal: Blazor pages with interactive server rendering, and the script/style files they load.</summary>
 public static class PortalEndpoints
 {
     public static IServiceCollection AddPortal(this IServiceCollection services)
@@ -21,6 +21,7 @@ public static class PortalEndpoints
         // Embedded in this assembly (see T1.Server.csproj): the hosts are console apps without static web assets.
         MapEmbedded(app, "/_framework/blazor.web.js", "T1.Server.Portal.blazor.web.js", "text/javascript");
         MapEmbedded(app, "/portal/portal.css", "T1.Server.Portal.portal.css", "text/css");
+        MapEmbedded(app, "/_content/Microsoft.AspNetCore.Components.QuickGrid/QuickGrid.razor.js", "T1.Server.Portal.QuickGrid.razor.js", "text/javascript");
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

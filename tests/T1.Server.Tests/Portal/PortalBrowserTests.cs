@@ -31,7 +31,7 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await page.FillAsync("#user", "admin");
         await page.FillAsync("#password", PortalServer.AdminPassword);
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(_server.Address + "/");
+        await page.WaitForURLAsync(_server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Browser.WaitInteractiveAsync(page);
         Assert.Contains("admin", await page.InnerTextAsync("#who"));
         return page;
@@ -41,15 +41,31 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     public async Task SignIn_StartHello_RunTurnsGreen_CompareTwoRuns_ChartsRender()
     {
         await _server.RegisterAsync("workflows/hello.yaml");
-        var earlier = await _server.StartRunAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows/hello.yaml")));
+        // Another pause, so that nap-short runs (and logs its tick metric) in both runs instead of hitting the cache.
+        var earlier = await _server.StartRunAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows/hello.yaml")),
+            new Dictionary<string, string> { ["pause"] = "300ms" });
         var page = await SignedInPageAsync();
+        try
+        {
+            await WalkThroughAsync(page, earlier);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("failure-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
+            throw;
+        }
+    }
 
+    private async Task WalkThroughAsync(IPage page, string earlier)
+    {
         // Runs: the API-started run is listed; start another from the portal.
         await page.WaitForSelectorAsync($"a.run-link:has-text('{earlier}')");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("02-runs"), FullPage = true });
         await page.SelectOptionAsync("#start-definition", new SelectOptionValue { Label = "hello v1" });
         await page.ClickAsync("#start-run");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"));
+        // Blazor navigates inside the document (no load event): wait for the URL to commit, then for the run page.
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("#run-status");
         var started = page.Url[(page.Url.LastIndexOf('/') + 1)..];
         Assert.NotEqual(earlier, started);
 
@@ -60,14 +76,17 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await page.WaitForSelectorAsync("figure.chart polyline.series");
         Assert.False(string.IsNullOrWhiteSpace(await page.Locator("figure.chart polyline.series").First.GetAttributeAsync("points")));
         Assert.True(await page.Locator("table.artifacts td.mono").CountAsync() >= 1);
-        await page.ClickAsync("tr[data-step='greet'] a");
+        await page.ClickAsync("tr[data-step='nap-short'] button.step-link");
         await page.WaitForSelectorAsync("#step-logs");
+        Assert.Contains("nap-short", await page.InnerTextAsync("h2:has-text('Logs of')"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("03-run"), FullPage = true });
 
-        // Compare the two runs: charts overlay one line per run.
+        // Compare the two runs: the param that differs is highlighted; charts overlay one line per run.
         await page.GotoAsync($"{_server.Address}/compare?runs={earlier},{started}");
         await Browser.WaitInteractiveAsync(page);
-        var chart = page.Locator("figure.chart").First;
+        await page.WaitForSelectorAsync("tr.differs th:text-is('params.pause')");
+        Assert.Equal(0, await page.Locator("tr th:text-is('params.who')").CountAsync()); // equal values are hidden by default
+        var chart = page.Locator("figure.chart[data-key='nap-short · tick']");
         await chart.WaitForAsync();
         Assert.Equal(2, await chart.Locator("polyline.series").CountAsync());
         foreach (var line in await chart.Locator("polyline.series").AllAsync())
@@ -93,7 +112,7 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await page.FillAsync("#user", "vera");
         await page.FillAsync("#password", "viewer-password");
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(_server.Address + "/");
+        await page.WaitForURLAsync(_server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Browser.WaitInteractiveAsync(page);
         Assert.Equal(0, await page.Locator("#start-run").CountAsync());
         Assert.Equal(0, await page.Locator("#hangfire-link").CountAsync());

@@ -61,7 +61,7 @@ public sealed class PortalServer : IAsyncDisposable
     /// <summary>Creates an API key of the role straight in the account store (as the first admin would through the API).</summary>
     public async Task<string> KeyAsync(string role) => (await Get<AccountStore>().CreateKeyAsync("test " + role, role, "tests")).Key;
 
-    /// <summary>Registers a workflow file of the repository (as an admin) and returns its definition id.</summary>
+    /// <summary>Registers a workflow file of the repository (as an admin).</summary>
     public async Task RegisterAsync(string repoRelativePath)
     {
         using var http = Client(await KeyAsync(Roles.Admin));
@@ -70,10 +70,10 @@ public sealed class PortalServer : IAsyncDisposable
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
-    public async Task<string> StartRunAsync(string yaml)
+    public async Task<string> StartRunAsync(string yaml, Dictionary<string, string>? @params = null)
     {
         using var http = Client(await KeyAsync(Roles.Operator));
-        var response = await http.PostAsJsonAsync("/api/runs", new { workflow = yaml });
+        var response = await http.PostAsJsonAsync("/api/runs", new { workflow = yaml, @params = @params ?? new Dictionary<string, string>() });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!.GetValue<string>();
     }
