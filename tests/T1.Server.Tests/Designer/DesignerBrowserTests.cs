@@ -73,7 +73,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.WaitForSelectorAsync("#valid");
 
         // Name it, check the YAML view, publish.
-        await page.ClickAsync("rect.background");
+        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 890, Y = 410 } });
         await page.FillAsync("#workflow-name", "designed");
         await page.PressAsync("#workflow-name", "Tab");
         await page.WaitForSelectorAsync("#designer-title:has-text('designed')");
@@ -122,5 +122,56 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         var yaml = await page.InputValueAsync("#yaml-text");
         Assert.StartsWith("# A first workflow", yaml);
         Assert.Contains("# Try: t1 run workflows/hello.yaml", yaml);
+    }
+
+    [Fact]
+    public async Task DragFromPalette_ConnectByPorts_CopyPaste_DraftIsSavedAndReopened()
+    {
+        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(_server.Address + "/designer");
+        await Browser.WaitInteractiveAsync(page);
+
+        // Drag two step types onto the canvas.
+        await page.DragAndDropAsync(".palette-item[data-type='echo']", "#designer-canvas rect.background",
+            new PageDragAndDropOptions { TargetPosition = new TargetPosition { X = 150, Y = 60 } });
+        await page.WaitForSelectorAsync("g.node[data-step='echo']");
+        await page.DragAndDropAsync(".palette-item[data-type='sleep']", "#designer-canvas rect.background",
+            new PageDragAndDropOptions { TargetPosition = new TargetPosition { X = 520, Y = 200 } });
+        await page.WaitForSelectorAsync("g.node[data-step='sleep']");
+
+        // Drag from echo's port onto sleep: sleep now needs echo.
+        var port = (await page.Locator("circle.port[data-port='echo']").BoundingBoxAsync())!;
+        var target = (await page.Locator("g.node[data-step='sleep'] rect").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(port.X + port.Width / 2, port.Y + port.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(target.X + 40, target.Y + 20, new MouseMoveOptions { Steps = 5 });
+        await page.Mouse.UpAsync();
+        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='sleep']");
+
+        // Copy and paste sleep: the copy gets a fresh id and keeps its need.
+        await page.ClickAsync("g.node[data-step='sleep'] rect");
+        await page.ClickAsync("#copy");
+        await page.ClickAsync("#paste");
+        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='sleep-2']");
+
+        // Name, fix, save as draft; reopening the page by name brings the draft back.
+        await page.ClickAsync("g.node[data-step='echo'] rect");
+        await page.FillAsync("#input-message", "hi");
+        await page.PressAsync("#input-message", "Tab");
+        await page.WaitForSelectorAsync("#valid");
+        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 890, Y = 410 } });
+        await page.FillAsync("#workflow-name", "drafted");
+        await page.PressAsync("#workflow-name", "Tab");
+        await page.WaitForSelectorAsync("#designer-title:has-text('drafted')");
+        await page.ClickAsync("#save-draft");
+        await page.WaitForSelectorAsync("#designer-message:has-text('draft saved')");
+        var yaml = await page.InputValueAsync("#yaml-text");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("designer-06-draft"), FullPage = true });
+
+        await page.GotoAsync(_server.Address + "/designer/drafted");
+        await Browser.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync("g.node[data-step='sleep-2']");
+        Assert.Equal(yaml, await page.InputValueAsync("#yaml-text"));
     }
 }
