@@ -1,5 +1,7 @@
 using Hangfire;
+using Hangfire.InMemory;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using T1.Storage.Artifacts;
@@ -37,21 +39,18 @@ public static class T1Services
         services.AddTransient<StepJob>();
         services.AddTransient<ScheduledRunJob>();
 
-        services.AddHangfire(config =>
-        {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-            if (options.Database.IsPostgres)
-            {
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(options.Database.ConnectionString), PostgresStorageOptions());
-            }
-            else
-            {
-                // Embedded default: jobs live in this process only; the run state that matters is in SQLite.
-                config.UseInMemoryStorage();
-            }
-        });
+        // One job storage per host, registered before AddHangfire (which only adds its own if none is there):
+        // Hangfire's default is the process-wide JobStorage.Current, so two hosts in one process (tests, an
+        // in-process worker beside a server) would enqueue into each other's storage and lose jobs.
+        services.AddSingleton<JobStorage>(_ => options.Database.IsPostgres
+            ? new PostgreSqlStorage(new NpgsqlConnectionFactory(options.Database.ConnectionString, PostgresStorageOptions()), PostgresStorageOptions())
+            // Embedded default: jobs live in this process only; the run state that matters is in SQLite.
+            : new InMemoryStorage());
+        services.AddHangfire((provider, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(provider.GetRequiredService<JobStorage>()));
 
         if (worker)
         {
