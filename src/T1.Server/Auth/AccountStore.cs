@@ -53,6 +53,24 @@ public sealed class AccountStore(DatabaseFactory database)
         return user;
     }
 
+    public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken ct = default)
+    {
+        await using var db = database.Create();
+        return await db.Users.AsNoTracking().OrderBy(u => u.Name).ToListAsync(ct);
+    }
+
+    /// <summary>Sets a new password when <paramref name="current"/> is right; false otherwise.</summary>
+    public async Task<bool> ChangePasswordAsync(string name, string current, string password, CancellationToken ct = default)
+    {
+        if (password.Length < 8) throw new ArgumentException("a password needs at least 8 characters.", nameof(password));
+        if (await VerifyPasswordAsync(name, current, ct) is null) return false;
+        await using var db = database.Create();
+        var user = await db.Users.FirstAsync(u => u.Name == name.Trim(), ct);
+        user.PasswordHash = Hasher.HashPassword(user, password);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     /// <summary>Creates a key; the returned text is the only time the key exists outside the caller.</summary>
     public async Task<(ApiKeyRecord Record, string Key)> CreateKeyAsync(string name, string role, string createdBy, CancellationToken ct = default)
     {

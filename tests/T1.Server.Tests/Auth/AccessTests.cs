@@ -132,6 +132,34 @@ public sealed class AccessTests : IAsyncLifetime
         Assert.Equal("admin", me["role"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/runs")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/hangfire")).StatusCode);
+
+        // Antiforgery tokens belong to a user: the anonymous one no longer fits after sign-in.
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }))).StatusCode);
+        var signedInToken = await LoginForm.TokenAsync(browser);
+        var signOut = await browser.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = signedInToken }));
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/runs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Admin_CreatesUsers_WhoSignInWithTheirRole_AndChangeTheirOwnPassword()
+    {
+        using var admin = _server.Client(await _server.KeyAsync(Roles.Admin));
+        var created = await admin.PostAsJsonAsync("/api/users", new { name = "olga", password = "operator-pass", role = "operator" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/users", new { name = "olga", password = "operator-pass", role = "viewer" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync("/api/users", new { name = "x", password = "short", role = "viewer" })).StatusCode);
+        Assert.DoesNotContain("operator-pass", await admin.GetStringAsync("/api/users"));
+
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(_server.Address) };
+        await browser.PostAsync("/account/login", LoginForm.Fields("olga", "operator-pass", await LoginForm.TokenAsync(browser)));
+        Assert.Equal("operator", (await browser.GetFromJsonAsync<JsonObject>("/api/me"))!["role"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/api/users")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsJsonAsync("/api/me/password", new { current = "wrong-pass", password = "new-password" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.PostAsJsonAsync("/api/me/password", new { current = "operator-pass", password = "new-password" })).StatusCode);
+        Assert.NotNull(await _server.Get<AccountStore>().VerifyPasswordAsync("olga", "new-password"));
+        Assert.Null(await _server.Get<AccountStore>().VerifyPasswordAsync("olga", "operator-pass"));
     }
 
     [Fact]
