@@ -103,6 +103,20 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunPage_UpdatesLiveWithoutReload_FromRunningToSucceeded()
+    {
+        var run = await _server.StartRunAsync("name: slow\nsteps:\n  - id: nap\n    uses: sleep\n    with: { duration: 3s, tick: 200ms }\n  - id: after\n    uses: echo\n    needs: [nap]\n    with: { message: done }\n");
+        var page = await SignedInPageAsync();
+        await page.GotoAsync($"{_server.Address}/runs/{run}");
+        await Browser.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync("#run-status.Running");
+        await page.EvaluateAsync("() => window.t1NoReload = true");
+        await page.WaitForSelectorAsync("#run-status.Succeeded", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.t1NoReload === true"), "the page reloaded instead of updating in place");
+        Assert.Equal(2, await page.Locator("svg.dag g.node[data-status='Succeeded']").CountAsync());
+    }
+
+    [Fact]
     public async Task Viewer_SeesRuns_ButNoStartButton_AndCannotOpenTheDashboard()
     {
         await _server.Get<AccountStore>().CreateUserAsync("vera", "viewer-password", Roles.Viewer);
