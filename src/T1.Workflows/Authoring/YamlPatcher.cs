@@ -38,6 +38,8 @@ internal sealed class YamlPatcher
         var segments = Segments(src.Entries.Select(e => e.Key.Line).ToList(), first, last);
         var indent = src.Column - 1;
         var output = new List<string>();
+        // Blank and comment lines after an entry wait here, so that a key added after it goes before them.
+        var trail = new List<string>();
         foreach (var key in Order(keys, desired.Select(e => e.Key).ToList()))
         {
             var i = keys.IndexOf(key);
@@ -46,30 +48,33 @@ internal sealed class YamlPatcher
                 YamlText.Entry(key, desired[key], indent, output);
                 continue;
             }
+            output.AddRange(trail);
+            trail.Clear();
             var seg = segments[i];
             var value = src.Entries[i].Value;
             var want = desired[key];
             var had = baseline.TryGetPropertyValue(key, out var h) ? h : null;
             if (baseline.ContainsKey(key) && JsonNode.DeepEquals(had, want))
-            {
-                Copy(seg.Start, seg.End, output);
-                continue;
-            }
-            Copy(seg.Start, seg.Key - 1, output);
-            if (want is JsonObject { Count: > 0 } wantMap && had is JsonObject hadMap && IsBlockMapping(value) && value.Line > seg.Key)
-            {
-                output.Add(_lines[seg.Key - 1]);
-                output.AddRange(Mapping(value, hadMap, wantMap, seg.Key + 1, seg.BodyEnd, topLevel: false));
-            }
-            else if (topLevel && key == "steps" && want is JsonArray wantSteps && had is JsonArray hadSteps && IsBlockSequence(value) && value.Items.All(i => DashIndent(i) is not null))
-            {
-                output.Add(_lines[seg.Key - 1]);
-                output.AddRange(Steps(value, hadSteps, wantSteps, seg.Key + 1, seg.BodyEnd));
-            }
+                Copy(seg.Start, seg.BodyEnd, output);
             else
-                YamlText.Entry(key, want, indent, output);
-            Copy(seg.BodyEnd + 1, seg.End, output);
+            {
+                Copy(seg.Start, seg.Key - 1, output);
+                if (want is JsonObject { Count: > 0 } wantMap && had is JsonObject hadMap && IsBlockMapping(value) && value.Line > seg.Key)
+                {
+                    output.Add(_lines[seg.Key - 1]);
+                    output.AddRange(Mapping(value, hadMap, wantMap, seg.Key + 1, seg.BodyEnd, topLevel: false));
+                }
+                else if (topLevel && key == "steps" && want is JsonArray wantSteps && had is JsonArray hadSteps && IsBlockSequence(value) && value.Items.All(i => DashIndent(i) is not null))
+                {
+                    output.Add(_lines[seg.Key - 1]);
+                    output.AddRange(Steps(value, hadSteps, wantSteps, seg.Key + 1, seg.BodyEnd));
+                }
+                else
+                    YamlText.Entry(key, want, indent, output);
+            }
+            Copy(seg.BodyEnd + 1, seg.End, trail);
         }
+        output.AddRange(trail);
         return output;
     }
 

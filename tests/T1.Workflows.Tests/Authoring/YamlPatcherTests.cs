@@ -59,4 +59,12 @@ public class YamlPatcherTests
         Assert.Contains("  # about uses\n", written);
         Assert.EndsWith("# the end\n", written);
     }
+
+    [Fact]
+    public void NewKey_GoesBeforeTheBlankAndCommentLinesThatFollowThePreviousKey()
+    {
+        const string yaml = "name: a\ndescription: d\n\n# steps below\nsteps:\n  - id: x\n    uses: echo\n    with: {message: m}\n";
+        var written = WorkflowYaml.Write(WorkflowYaml.Import(yaml) with { Schedule = "0 3 * * *" });
+        Assert.Equal("name: a\ndescription: d\nschedule: \"0 3 * * *\"\n\n# steps below\nsteps:\n  - id: x\n    uses: echo\n    with: {message: m}\n", written);
+    }
 }
