@@ -13,6 +13,7 @@ public static class PortalEndpoints
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddSingleton<PortalQueries>();
+        services.AddSingleton<TraceReports>();
         return services;
     }
 

@@ -117,6 +117,24 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Traces_ShowTwoReportsSideBySide_PerProblem_WithVerdictAndBudgetCut()
+    {
+        var sft = await TraceReportFixture.StoreAsync(_server, "sft", correct: false);
+        var rl = await TraceReportFixture.StoreAsync(_server, "rl", correct: true);
+        var page = await SignedInPageAsync();
+        await page.GotoAsync($"{_server.Address}/traces?a={sft}&b={rl}");
+        await Browser.WaitInteractiveAsync(page);
+        var row = page.Locator("tr[data-problem='p1']");
+        await row.WaitForAsync();
+        var cells = row.Locator("td");
+        Assert.Contains("wrong", await cells.Nth(1).InnerTextAsync());
+        Assert.Contains("cut at budget 128", await cells.Nth(1).InnerTextAsync()); // the largest budget is shown first
+        Assert.Contains("correct", await cells.Nth(2).InnerTextAsync());
+        Assert.Contains("<think>", await cells.Nth(2).InnerTextAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("07-traces"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Viewer_SeesRuns_ButNoStartButton_AndCannotOpenTheDashboard()
     {
         await _server.Get<AccountStore>().CreateUserAsync("vera", "viewer-password", Roles.Viewer);
