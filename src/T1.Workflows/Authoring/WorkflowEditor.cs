@@ -15,7 +15,7 @@ public sealed record EditOutcome(bool Applied, string? Error)
 /// of every edit, the clipboard, and the YAML and validation of the current document (computed once
 /// per document). Not thread-safe: one user, one editor.
 /// </summary>
-public sealed class WorkflowEditor(StepCatalog catalog, WorkflowDocument? document = null, string fileName = "workflow.yaml")
+public sealed class WorkflowEditor(StepCatalog catalog, WorkflowDocument? document = null, string? fileName = null)
 {
     private readonly Stack<(WorkflowDocument Doc, string Label)> _undo = new();
     private readonly Stack<(WorkflowDocument Doc, string Label)> _redo = new();
@@ -24,7 +24,8 @@ public sealed class WorkflowEditor(StepCatalog catalog, WorkflowDocument? docume
 
     public StepCatalog Catalog { get; } = catalog;
 
-    public string FileName { get; } = fileName;
+    /// <summary>The file name diagnostics and published versions carry: as given, or the workflow's name + ".yaml".</summary>
+    public string FileName => fileName ?? (Document.Name.Length > 0 ? Document.Name + ".yaml" : "workflow.yaml");
 
     public WorkflowDocument Document { get; private set; } = document ?? new WorkflowDocument { Name = "new-workflow" };
 
@@ -125,7 +126,7 @@ public sealed class WorkflowEditor(StepCatalog catalog, WorkflowDocument? docume
     });
 
     /// <summary>A new session on a copy of this workflow under <paramref name="newName"/>.</summary>
-    public WorkflowEditor Duplicate(string? newName = null) => new(Catalog, Document.Duplicate(newName), FileName);
+    public WorkflowEditor Duplicate(string? newName = null) => new(Catalog, Document.Duplicate(newName), fileName);
 
     private bool Move(Stack<(WorkflowDocument Doc, string Label)> from, Stack<(WorkflowDocument Doc, string Label)> to)
     {

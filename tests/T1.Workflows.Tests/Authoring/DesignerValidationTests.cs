@@ -72,7 +72,8 @@ public class DesignerValidationTests
     {
         var editor = Editor();
         editor.AddStep("sft");
-        var loader = T1.Workflows.Definitions.WorkflowLoader.Load(editor.Yaml, "workflow.yaml", Catalog);
+        var loader = T1.Workflows.Definitions.WorkflowLoader.Load(editor.Yaml, editor.FileName, Catalog);
+        Assert.Equal("chain.yaml", editor.FileName);
         Assert.Equal(loader.Diagnostics, editor.Validation.Problems.Select(p => p.Diagnostic));
         Assert.Equal("sft-2", editor.Validation.Problems.Single().StepId);
     }
