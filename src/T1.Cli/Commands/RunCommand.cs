@@ -30,7 +30,7 @@ internal static class RunCommand
 
     public static Command CreateDemo()
     {
-        var cmd = new Command("demo", "Run the built-in demo workflow on the embedded default and show the result.") { Params, Verbose };
+        var cmd = new Command("demo", "Run the T1 pipeline (workflows/t1-tiny.yaml: synthesize, SFT, RL, budget evaluation, promotion) on the embedded default and show the result; --param overrides its params.") { Params, Verbose };
         cmd.SetAction((parse, ct) =>
         {
             var (text, name) = DemoWorkflow();
@@ -63,9 +63,17 @@ internal static class RunCommand
         if (embedded && !parse.GetValue(Wait) && !forceWait)
             Console.WriteLine("  embedded mode: running the steps in this process.");
         var status = await RunWatcher.WatchAsync(host.Get<RunQueries>(), run.Id, ct);
+        if (await host.Get<RunQueries>().GetAsync(run.Id, ct) is { } details)
+            await EvaluationPrinter.PrintAsync(details, host.Get<ArtifactCache>(), ArtifactsLocation(options), ct);
         await host.StopAsync(CancellationToken.None);
         return status == RunStatus.Succeeded ? CliErrors.Ok : CliErrors.RunFailed;
     }
+
+    /// <summary>Where a user finds the artifacts: the local folder, or the S3 bucket.</summary>
+    internal static string ArtifactsLocation(T1Options options) =>
+        options.Artifacts.Provider == "s3"
+            ? $"s3://{options.Artifacts.S3.Bucket} at {options.Artifacts.S3.Endpoint}"
+            : Path.GetFullPath(options.Artifacts.Path is { Length: > 0 } p ? p : Path.Combine(options.DataDirectory, "artifacts"));
 
     internal static Dictionary<string, string> ParseParams(IEnumerable<string> items)
     {
@@ -79,13 +87,13 @@ internal static class RunCommand
         return result;
     }
 
-    /// <summary>The demo workflow shipped inside the CLI (a copy of workflows/hello.yaml).</summary>
+    /// <summary>The demo workflow shipped inside the CLI (a copy of workflows/t1-tiny.yaml).</summary>
     internal static (string Text, string Name) DemoWorkflow()
     {
         const string resource = "T1.Cli.demo.yaml";
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
             ?? throw new CliException("the demo workflow is missing from this build of t1");
         using var reader = new StreamReader(stream);
-        return (reader.ReadToEnd(), "workflows/hello.yaml");
+        return (reader.ReadToEnd(), "workflows/t1-tiny.yaml");
     }
 }

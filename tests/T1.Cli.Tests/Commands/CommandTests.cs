@@ -18,6 +18,17 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_EveryShippedWorkflow_ExitsZero_WithAllStepTypes()
+    {
+        var files = Directory.GetFiles(Path.Combine(Cli.RepoRoot, "workflows"), "*.yaml").Order().ToArray();
+        Assert.Contains(files, f => f.EndsWith("t1-tiny.yaml", StringComparison.Ordinal));
+        Assert.Contains(files, f => f.EndsWith("t1-qwen.yaml", StringComparison.Ordinal));
+        var (exit, output, err) = await _cli.RunAsync(["validate", .. files]);
+        Assert.True(exit == 0, err);
+        foreach (var f in files) Assert.Contains($"{f}: ok", output);
+    }
+
+    [Fact]
     public async Task Validate_InvalidFile_Exits2_WithFileLineColumnErrors()
     {
         var file = _cli.Write("bad.yaml", "name: bad\nsteps:\n  - id: a\n    uses: ecko\n    with: { message: x }\n  - id: a\n    uses: echo\n    with: { message: y }\n");

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using T1.Ml.Evaluation;
+using T1.Storage.Database;
+using T1.Workflows.Engine;
+using T1.Workflows.Steps;
+
+namespace T1.Cli;
+
+/// <summary>
+/// The part of a run people came for: accuracy of every evaluated checkpoint at every thinking
+/// budget side by side, the promotion decisions, and where the artifacts are.
+/// </summary>
+internal static class EvaluationPrinter
+{
+    /// <summary>Prints the budget table and decisions of <paramref name="run"/>; prints nothing when it has no evaluate step that succeeded.</summary>
+    public static async Task PrintAsync(RunDetails run, ArtifactCache cache, string artifactsLocation, CancellationToken ct)
+    {
+        var reports = new List<(string Step, EvaluationReport Report, string Path)>();
+        foreach (var s in run.Steps.Where(s => s.StepType == "evaluate" && s.Status == StepStatus.Succeeded))
+        {
+            if (Output(s, "report") is not { } text || !ArtifactRef.TryParse(text, out var reference)) continue;
+            var path = await cache.GetLocalPathAsync(reference, ct);
+            reports.Add((s.StepId, EvaluationReport.Load(path), path));
+        }
+        if (reports.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]held-out accuracy by thinking budget[/]");
+            table.AddColumn("budget (thinking tokens)");
+            foreach (var r in reports) table.AddColumn(new TableColumn(Markup.Escape(r.Step)).RightAligned());
+            var budgets = reports.SelectMany(r => r.Report.Budgets.Select(b => b.Budget)).Distinct().Order();
+            foreach (var b in budgets)
+                table.AddRow([b.ToString(CultureInfo.InvariantCulture), .. reports.Select(r => Cell(r.Report, b))]);
+            table.AddRow(["problems × samples", .. reports.Select(r => $"{r.Report.Problems} × {r.Report.Samples}")]);
+            AnsiConsole.Write(table);
+            foreach (var r in reports)
+                AnsiConsole.MarkupLine($"  {Markup.Escape(r.Step)}: {Curve(r.Report)}  chart: {Markup.Escape(Path.Combine(r.Path, EvaluationReport.ChartFileName))}");
+        }
+
+        foreach (var s in run.Steps.Where(s => s.StepType == "promote" && s.Status == StepStatus.Succeeded))
+        {
+            var decision = Output(s, "decision");
+            var color = decision == "promoted" ? "green" : "yellow";
+            AnsiConsole.MarkupLine($"  {Markup.Escape(s.StepId)}: [{color}]{Markup.Escape(decision ?? "")}[/] v{Output(s, "version")} (champion v{Output(s, "champion")}) — {Markup.Escape(Output(s, "reason") ?? "")}");
+        }
+        if (reports.Count > 0)
+            AnsiConsole.MarkupLine($"  artifacts: {Markup.Escape(artifactsLocation)} · details: t1 show {run.Run.Id} · registry: t1 models");
+    }
+
+    private static string Cell(EvaluationReport report, int budget) =>
+        report.Budgets.FirstOrDefault(x => x.Budget == budget) is { } b
+            ? $"{b.Accuracy * 100:0.0}% [grey](think {b.MeanThinkingTokens:0}, cut {b.TruncationRate * 100:0}%)[/]"
+            : "";
+
+    /// <summary>A one-line text sparkline of accuracy against budget.</summary>
+    private static string Curve(EvaluationReport report)
+    {
+        const string bars = "▁▂▃▄▅▆▇█";
+        var s = string.Concat(report.Budgets.Select(b => bars[Math.Clamp((int)Math.Round(b.Accuracy * (bars.Length - 1)), 0, bars.Length - 1)]));
+        return $"accuracy vs budget {s}";
+    }
+
+    private static string? Output(StepRunRecord s, string name) =>
+        s.OutputsJson is null ? null : JsonNode.Parse(s.OutputsJson)?[name]?.ToString();
+}
