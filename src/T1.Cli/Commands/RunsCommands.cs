@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using T1.Server.Hosting;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
 
@@ -38,12 +39,17 @@ internal static class RunsCommands
 
     public static Command CreateShow()
     {
-        var cmd = new Command("show", "Show a run: steps, status, attempts, durations, outputs, errors, artifacts.") { RunId };
+        var cmd = new Command("show", "Show a run: steps, status, attempts, durations, outputs, errors, artifacts; for evaluate steps, accuracy by thinking budget.") { RunId };
         cmd.SetAction(async (parse, ct) =>
         {
-            var queries = new RunQueries(await CliServices.DatabaseAsync(CliServices.Options(parse), ct));
+            var options = CliServices.Options(parse);
+            var db = await CliServices.DatabaseAsync(options, ct);
+            var queries = new RunQueries(db);
             var run = await FindAsync(queries, parse.GetValue(RunId)!, ct);
-            RunPrinter.Print((await queries.GetAsync(run.Id, ct))!);
+            var details = (await queries.GetAsync(run.Id, ct))!;
+            RunPrinter.Print(details);
+            var cache = new ArtifactCache(db, T1Services.CreateArtifactStore(options), options.Engine);
+            await EvaluationPrinter.PrintAsync(details, cache, RunCommand.ArtifactsLocation(options), ct);
             return run.Status is RunStatus.Failed ? CliErrors.RunFailed : CliErrors.Ok;
         });
         return cmd;
