@@ -25,6 +25,9 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
+    /// <summary>A straight edge has an empty bounding box, which Playwright calls hidden: edges are awaited in the DOM.</summary>
+    private static readonly PageWaitForSelectorOptions Attached = new() { State = WaitForSelectorState.Attached };
+
     private static Task Shot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath(name), FullPage = true });
 
@@ -47,7 +50,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
 
         // echo-2 (selected after adding) needs echo, and takes echo's message through the reference picker.
         await page.CheckAsync("input[data-need='echo']");
-        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='echo-2']");
+        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='echo-2']", Attached);
         Assert.True(await page.Locator("[data-input='message'].has-problems").CountAsync() == 1, "the missing input is marked in the form");
         await page.SelectOptionAsync("#pick-message", "${{ steps.echo.outputs.message }}");
         await page.WaitForSelectorAsync("g.node[data-step='echo-2']:not(.has-problems)");
@@ -147,13 +150,13 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.Mouse.DownAsync();
         await page.Mouse.MoveAsync(target.X + 40, target.Y + 20, new MouseMoveOptions { Steps = 5 });
         await page.Mouse.UpAsync();
-        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='sleep']");
+        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='sleep']", Attached);
 
         // Copy and paste sleep: the copy gets a fresh id and keeps its need.
         await page.ClickAsync("g.node[data-step='sleep'] rect");
         await page.ClickAsync("#copy");
         await page.ClickAsync("#paste");
-        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='sleep-2']");
+        await page.WaitForSelectorAsync("path.edge[data-from='echo'][data-to='sleep-2']", Attached);
 
         // Name, fix, save as draft; reopening the page by name brings the draft back.
         await page.ClickAsync("g.node[data-step='echo'] rect");
@@ -173,5 +176,70 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await Browser.WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync("g.node[data-step='sleep-2']");
         Assert.Equal(yaml, await page.InputValueAsync("#yaml-text"));
+    }
+
+    [Fact]
+    public async Task T1TinyShape_BuiltFromThePalette_ValidatesAndPublishes()
+    {
+        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(_server.Address + "/designer");
+        await Browser.WaitInteractiveAsync(page);
+
+        async Task Add(string type, string? needs)
+        {
+            await page.ClickAsync($".palette-item[data-type='{type}']");
+            await page.WaitForSelectorAsync($"section.step-form[data-step='{type}']");
+            if (needs is not null)
+            {
+                await page.CheckAsync($"input[data-need='{needs}']");
+                await page.WaitForSelectorAsync($"path.edge[data-from='{needs}'][data-to='{type}']", Attached);
+            }
+        }
+        async Task Pick(string step, string input, string reference)
+        {
+            await page.SelectOptionAsync($"#pick-{input}", reference);
+            await page.WaitForSelectorAsync($"section.step-form[data-step='{step}'] [data-input='{input}']:not(.has-problems)");
+        }
+
+        await Add("synthesize", null);
+        await page.SelectOptionAsync("#input-task", "arithmetic");
+        await page.FillAsync("#input-count", "200");
+        await page.PressAsync("#input-count", "Tab");
+        await page.WaitForSelectorAsync("g.node[data-step='synthesize']:not(.has-problems)");
+
+        // sft without its dataset is an error on the node and on the field; the picker fixes it.
+        await Add("sft", "synthesize");
+        await page.WaitForSelectorAsync("g.node[data-step='sft'].has-problems");
+        await page.WaitForSelectorAsync("[data-input='dataset'].has-problems .problem:has-text('missing required input')");
+        await Shot(page, "designer-07-t1-tiny-error");
+        await Pick("sft", "dataset", "${{ steps.synthesize.outputs.dataset }}");
+
+        await Add("rl", "sft");
+        await Pick("rl", "init", "${{ steps.sft.outputs.checkpoint }}");
+        await Add("evaluate", "rl");
+        await Pick("evaluate", "checkpoint", "${{ steps.rl.outputs.checkpoint }}");
+        await Add("promote", "evaluate");
+        await page.FillAsync("#input-model", "tiny-designed");
+        await page.PressAsync("#input-model", "Tab");
+        await Pick("promote", "candidate", "${{ steps.rl.outputs.checkpoint }}");
+        await Pick("promote", "report", "${{ steps.evaluate.outputs.report }}");
+        await page.WaitForSelectorAsync("#valid");
+
+        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 890, Y = 410 } });
+        await page.FillAsync("#workflow-name", "t1-tiny-designed");
+        await page.PressAsync("#workflow-name", "Tab");
+        await page.WaitForSelectorAsync("#designer-title:has-text('t1-tiny-designed')");
+        await page.ClickAsync("#publish");
+        await page.WaitForSelectorAsync("#designer-message:has-text('published t1-tiny-designed v1')");
+        await Shot(page, "designer-08-t1-tiny-published");
+        Assert.Equal(5, await page.Locator("g.node").CountAsync());
+        Assert.Equal(4, await page.Locator("path.edge").CountAsync());
+        // Each step added while another was selected sits to its right: the chain reads left to right.
+        var xs = new List<double>();
+        foreach (var id in new[] { "synthesize", "sft", "rl", "evaluate", "promote" })
+            xs.Add(double.Parse((await page.GetAttributeAsync($"g.node[data-step='{id}'] rect", "x"))!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(xs.Order(), xs);
+        Assert.Equal(5, xs.Distinct().Count());
     }
 }
