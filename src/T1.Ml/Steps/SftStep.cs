@@ -59,7 +59,7 @@ public sealed class SftStep : StepHandler<SftStep.Inputs>
 
         [StepInput(Description = "Store a resumable checkpoint every this many optimizer steps (0 = never; a crash then restarts from scratch).")]
         [Range(0, 1_000_000)]
-        public int SaveEvery { get; set; } = 100;
+        public int SaveEvery { get; set; } = SftDefaults.SaveEvery;
 
         [StepInput(Description = "Seed of the model initialisation and the data order.")]
         public int Seed { get; set; }

@@ -3,26 +3,25 @@ using System.Globalization;
 namespace T1.Ml.Training;
 
 /// <summary>
-/// Settings of one supervised fine-tuning run (the <c>sft</c> step's inputs). Defaults are the
-/// values that train the <c>tiny</c> preset on <c>arithmetic</c> T1 traces on a CPU (bench/RESULTS.md).
-/// Error messages use the step's input names (snake_case).
+/// Settings of one supervised fine-tuning run (the <c>sft</c> step's inputs); defaults in
+/// <see cref="SftDefaults"/>. Error messages use the step's input names (snake_case).
 /// </summary>
 public sealed record SftOptions
 {
     /// <summary>Passes over the dataset.</summary>
-    public int Epochs { get; init; } = 3;
+    public int Epochs { get; init; } = SftDefaults.Epochs;
 
     /// <summary>Peak learning rate, reached at the end of warmup.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = SftDefaults.LearningRate;
 
     /// <summary>Where the cosine decay ends, as a share of <see cref="LearningRate"/>.</summary>
     public double MinLrRatio { get; init; } = 0.1;
 
     /// <summary>Optimizer steps of linear warmup from 0 to the peak learning rate.</summary>
-    public int WarmupSteps { get; init; } = 20;
+    public int WarmupSteps { get; init; } = SftDefaults.Warmup;
 
     /// <summary>Sequences in one micro-batch (one forward/backward).</summary>
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = SftDefaults.BatchSize;
 
     /// <summary>Micro-batches whose gradients are summed into one optimizer step (effective batch = BatchSize × GradAccum).</summary>
     public int GradAccum { get; init; } = 1;
@@ -31,10 +30,10 @@ public sealed record SftOptions
     /// Longest training sequence in tokens (prompt + response + end of text). Longer examples are cut at
     /// the end (loss on the response tokens that remain); examples whose prompt alone fills it are dropped.
     /// </summary>
-    public int MaxLen { get; init; } = 512;
+    public int MaxLen { get; init; } = SftDefaults.MaxLen;
 
     /// <summary>AdamW weight decay, applied only to parameters with two or more dimensions.</summary>
-    public double WeightDecay { get; init; } = 0.1;
+    public double WeightDecay { get; init; } = SftDefaults.WeightDecay;
 
     /// <summary>AdamW β₁.</summary>
     public double Beta1 { get; init; } = 0.9;
@@ -46,7 +45,7 @@ public sealed record SftOptions
     public double GradClip { get; init; } = 1.0;
 
     /// <summary>Save a resumable checkpoint every this many optimizer steps (0 = only the final one).</summary>
-    public int SaveEvery { get; init; } = 100;
+    public int SaveEvery { get; init; } = SftDefaults.SaveEvery;
 
     /// <summary>Report metrics every this many optimizer steps (the last step is always reported).</summary>
     public int LogEvery { get; init; } = 10;
