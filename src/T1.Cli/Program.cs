@@ -19,6 +19,7 @@ root.Subcommands.Add(RegisterCommand.Create());
 root.Subcommands.Add(StepsCommand.Create());
 root.Subcommands.Add(GradeCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+AccessCommands.AddTo(root);
 root.Subcommands.Add(HostCommands.CreateServe());
 root.Subcommands.Add(HostCommands.CreateWorker());
 // Errors are ours to print (CliErrors): one actionable line, exit code 2, no stack trace.

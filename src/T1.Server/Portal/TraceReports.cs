@@ -1,12 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using T1.Ml.Evaluation;
+using T1.Server.Portal.Evaluation;
+using T1.Storage.Artifacts;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
 using T1.Workflows.Steps;
 
 namespace T1.Server.Portal;
 
-/// <summary>The evaluate reports the Traces page compares: their artifacts, and their per-problem traces.</summary>
+/// <summary>The evaluate reports the portal shows: their artifacts, their budget curves (report.json) and their per-problem traces.</summary>
 public sealed class TraceReports(DatabaseFactory database, ArtifactCache cache)
 {
     /// <summary>Kind the evaluate step gives its report folder.</summary>
@@ -27,5 +29,28 @@ public sealed class TraceReports(DatabaseFactory database, ArtifactCache cache)
         return Directory.Exists(folder) && File.Exists(Path.Combine(folder, EvaluationReport.TracesFileName))
             ? EvaluationFolder.ReadTraces(folder).ToList()
             : [];
+    }
+
+    /// <summary>
+    /// The reports of the run's succeeded evaluate steps, in step order. A report that cannot be read comes back
+    /// with its error instead of failing the page.
+    /// </summary>
+    public async Task<IReadOnlyList<StepEvaluation>> OfRunAsync(RunDetails run, CancellationToken ct = default)
+    {
+        var result = new List<StepEvaluation>();
+        foreach (var s in run.Steps.Where(s => s.StepType == "evaluate" && s.Status == StepStatus.Succeeded))
+        {
+            if (!ArtifactRef.TryParse(PromotionOutcome.Value(s.OutputsJson, "report"), out var reference)) continue;
+            try
+            {
+                var folder = await cache.GetLocalPathAsync(reference, ct);
+                result.Add(new StepEvaluation(run.Run.Id, s.StepId, reference.Sha256, EvaluationReport.Load(folder), null));
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArtifactNotFoundException)
+            {
+                result.Add(new StepEvaluation(run.Run.Id, s.StepId, reference.Sha256, null, $"cannot read the report of {s.StepId}: {e.Message}"));
+            }
+        }
+        return result;
     }
 }

@@ -41,6 +41,7 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     public async Task SignIn_StartHello_RunTurnsGreen_CompareTwoRuns_ChartsRender()
     {
         await _server.RegisterAsync("workflows/hello.yaml");
+        await _server.RegisterYamlAsync("nightly-hello.yaml", "name: nightly-hello\nschedule: \"30 3 * * 1-5\"\nsteps:\n  - id: greet\n    uses: echo\n    with: { message: hi }\n");
         // Another pause, so that nap-short runs (and logs its tick metric) in both runs instead of hitting the cache.
         var earlier = await _server.StartRunAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows/hello.yaml")),
             new Dictionary<string, string> { ["pause"] = "300ms" });
@@ -91,11 +92,13 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         Assert.Equal(2, await chart.Locator("polyline.series").CountAsync());
         foreach (var line in await chart.Locator("polyline.series").AllAsync())
             Assert.False(string.IsNullOrWhiteSpace(await line.GetAttributeAsync("points")));
+        Assert.Matches(@"best [0-9.]+ \(step [0-9]+\) · last [0-9.]+", await page.InnerTextAsync("table.summary tr:has(th:text-is('nap-short · tick'))"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("04-compare"), FullPage = true });
 
-        // Schedules and the Hangfire dashboard behind the same login.
+        // Schedules (cron in words) and the Hangfire dashboard behind the same login.
         await page.GotoAsync(_server.Address + "/schedules");
         await Browser.WaitInteractiveAsync(page);
+        Assert.Contains("at 03:30 on weekdays", await page.InnerTextAsync("tr[data-workflow='nightly-hello'] td.cron-words"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("05-schedules"), FullPage = true });
         var dashboard = await page.GotoAsync(_server.Address + "/hangfire");
         Assert.Equal(200, dashboard!.Status);
@@ -132,6 +135,48 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         Assert.Contains("correct", await cells.Nth(2).InnerTextAsync());
         Assert.Contains("<think>", await cells.Nth(2).InnerTextAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("07-traces"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task RunWithEvaluateSteps_ShowsBudgetCurves_Decision_AndCompareOverlaysThem()
+    {
+        var first = await EvaluationRunFixture.StoreAsync(_server, "evalfixture01", gain: 0);
+        var second = await EvaluationRunFixture.StoreAsync(_server, "evalfixture02", gain: 0.2);
+        var page = await SignedInPageAsync();
+        await page.GotoAsync($"{_server.Address}/runs/{second}");
+        await Browser.WaitInteractiveAsync(page);
+
+        // Run detail: one budget chart per evaluate step, its figures per budget, a link to its traces, the decision.
+        var rl = page.Locator("section.evaluation[data-step='eval-rl']");
+        await rl.Locator("figure.chart polyline.series").WaitForAsync();
+        Assert.Equal(2, await page.Locator("section.evaluation figure.chart").CountAsync());
+        Assert.Equal(EvaluationRunFixture.Budgets.Length, (await rl.Locator("polyline.series").GetAttributeAsync("points"))!.Split(' ').Length);
+        Assert.Equal(["16", "64", "256"], await rl.Locator("text.tick").AllTextContentsAsync());
+        var row = await rl.Locator("tr[data-budget='64'] td").AllInnerTextsAsync();
+        Assert.Equal(["64", "70.0%", "45 tokens", "35.0%", "90.0%"], row); // accuracy 0.4+0.2+0.1, thinking 64·0.7, cut 0.5−0.15
+        Assert.Contains("best 80.0% at budget 256", await rl.InnerTextAsync());
+        var decision = await page.InnerTextAsync("ul.promotions li[data-step='promote']");
+        Assert.StartsWith("promoted", decision);
+        Assert.Contains("tiny-reasoner", decision);
+        Assert.Contains("v2 · champion now v2 — better at budget 256: 0.6 > 0.4", decision);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("08-run-evaluation"), FullPage = true });
+
+        await rl.Locator("a.traces-link").ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/traces\\?b="), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("tr[data-problem='p1']").WaitForAsync();
+        Assert.Contains("evalfixture02 · eval-rl", await page.InnerTextAsync("table.traces thead"));
+
+        // Compare: one line per run × evaluate step on one chart, and the accuracies side by side.
+        await page.GotoAsync($"{_server.Address}/compare?runs={first},{second}");
+        await Browser.WaitInteractiveAsync(page);
+        var chart = page.Locator("figure.chart[data-key='accuracy by budget']");
+        await chart.WaitForAsync();
+        Assert.Equal(4, await chart.Locator("polyline.series").CountAsync());
+        foreach (var line in await chart.Locator("polyline.series").AllAsync())
+            Assert.False(string.IsNullOrWhiteSpace(await line.GetAttributeAsync("points")));
+        Assert.Contains("evalfixture01 · eval-sft", await chart.Locator(".legend").InnerTextAsync());
+        Assert.Contains("80.0% at 256", await page.InnerTextAsync($"table.budget-summary tr[data-run='{second}'][data-step='eval-rl']"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("09-compare-budgets"), FullPage = true });
     }
 
     [Fact]

@@ -62,11 +62,14 @@ public sealed class PortalServer : IAsyncDisposable
     public async Task<string> KeyAsync(string role) => (await Get<AccountStore>().CreateKeyAsync("test " + role, role, "tests")).Key;
 
     /// <summary>Registers a workflow file of the repository (as an admin).</summary>
-    public async Task RegisterAsync(string repoRelativePath)
+    public async Task RegisterAsync(string repoRelativePath) =>
+        await RegisterYamlAsync(Path.GetFileName(repoRelativePath), await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, repoRelativePath)));
+
+    /// <summary>Registers (publishes) a workflow text as an admin.</summary>
+    public async Task RegisterYamlAsync(string fileName, string yaml)
     {
         using var http = Client(await KeyAsync(Roles.Admin));
-        var yaml = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, repoRelativePath));
-        var response = await http.PostAsync("/api/definitions?file=" + Path.GetFileName(repoRelativePath), new StringContent(yaml));
+        var response = await http.PostAsync("/api/definitions?file=" + fileName, new StringContent(yaml));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
