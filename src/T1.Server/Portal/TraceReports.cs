@@ -40,7 +40,7 @@ public sealed class TraceReports(DatabaseFactory database, ArtifactCache cache)
         var result = new List<StepEvaluation>();
         foreach (var s in run.Steps.Where(s => s.StepType == "evaluate" && s.Status == StepStatus.Succeeded))
         {
-            if (!ArtifactRef.TryParse(PromotionOutcome.Value(s.OutputsJson, "report"), out var reference)) continue;
+            if (!ArtifactRef.TryParse(StepJson.Member(s.OutputsJson, "report"), out var reference)) continue;
             try
             {
                 var folder = await cache.GetLocalPathAsync(reference, ct);

@@ -108,8 +108,9 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     [Fact]
     public async Task RunPage_UpdatesLiveWithoutReload_FromRunningToSucceeded()
     {
-        var run = await _server.StartRunAsync("name: slow\nsteps:\n  - id: nap\n    uses: sleep\n    with: { duration: 3s, tick: 200ms }\n  - id: after\n    uses: echo\n    needs: [nap]\n    with: { message: done }\n");
+        // Signed in first and a nap long enough that the page sees the run going even on a loaded machine.
         var page = await SignedInPageAsync();
+        var run = await _server.StartRunAsync("name: slow\nsteps:\n  - id: nap\n    uses: sleep\n    with: { duration: 8s, tick: 200ms }\n  - id: after\n    uses: echo\n    needs: [nap]\n    with: { message: done }\n");
         await page.GotoAsync($"{_server.Address}/runs/{run}");
         await Browser.WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync("#run-status.Running");

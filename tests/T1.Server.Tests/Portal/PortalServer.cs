@@ -47,6 +47,10 @@ public sealed class PortalServer : IAsyncDisposable
         var app = ServerApp.Build(options, "http://127.0.0.1:0", worker: true,
             Environment.GetEnvironmentVariable("T1_TEST_LOG") == "1" ? l => l.AddSimpleConsole() : null);
         await app.StartAsync();
+        // Hangfire keeps one log provider per process, and each app sets its own (bound to the app's logger factory).
+        // Tests run several apps side by side: once the last-started one is disposed, creating a job in any other
+        // fails with ObjectDisposedException (a 500 from POST /api/runs). A provider that outlives every app avoids that.
+        Hangfire.Logging.LogProvider.SetCurrentLogProvider(SilentHangfireLog.Instance);
         return new PortalServer(app, dir, ownsDir);
     }
 
@@ -88,4 +92,14 @@ public sealed class PortalServer : IAsyncDisposable
         if (_ownsDir)
             try { System.IO.Directory.Delete(Directory, true); } catch (IOException) { }
     }
+}
+
+/// <summary>A Hangfire log provider that writes nothing and never depends on a disposed logger factory.</summary>
+internal sealed class SilentHangfireLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+{
+    public static readonly SilentHangfireLog Instance = new();
+
+    public Hangfire.Logging.ILog GetLogger(string name) => this;
+
+    public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
 }
