@@ -21,6 +21,7 @@ public static class BudgetChart
         if (curves.Count == 0 || curves.All(c => c.Report.Budgets.Count == 0)) throw new ArgumentException("nothing to plot: no budgets", nameof(curves));
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
+        bool legend = curves.Count > 1 || !string.IsNullOrEmpty(curves[0].Report.Label); // one unnamed curve needs no legend
         for (int i = 0; i < curves.Count; i++)
         {
             var (label, report) = curves[i];
@@ -30,7 +31,7 @@ public static class BudgetChart
             var line = plot.Add.Scatter(xs, ys, palette.GetColor(i));
             line.LineWidth = 2;
             line.MarkerSize = 8;
-            line.LegendText = label;
+            if (legend) line.LegendText = label;
         }
         var budgets = curves.SelectMany(c => c.Report.Budgets.Select(b => b.Budget)).Distinct().Order().ToArray();
         var ticks = new ScottPlot.TickGenerators.NumericManual();
@@ -42,7 +43,8 @@ public static class BudgetChart
         double pad = Math.Max(0.25, (hi - lo) * 0.06);
         plot.Axes.SetLimits(lo - pad, hi + pad, 0, 100);
         plot.Title(title ?? Describe(curves[0].Report));
-        if (curves.Count > 1 || curves[0].Label != "accuracy") plot.ShowLegend(Alignment.LowerRight);
+        if (legend) plot.ShowLegend(Alignment.LowerRight);
+        else plot.HideLegend();
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         plot.SavePng(path, Width, Height);

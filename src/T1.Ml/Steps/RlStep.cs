@@ -66,7 +66,7 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
 
         [StepInput(Description = "AdamW learning rate (constant after warmup_steps).")]
         [Range(1e-9, 1.0)]
-        public double Lr { get; set; } = 1e-4;
+        public double Lr { get; set; } = 3e-4;
 
         [StepInput(Description = "Steps of linear learning-rate warmup.")]
         [Range(0, 1_000_000)]
@@ -82,7 +82,7 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
 
         [StepInput(Description = "β: weight of the KL(π‖π_ref) penalty, centred over the K samples of a prompt.")]
         [Range(0.0, 10.0)]
-        public double KlCoef { get; set; } = 0.001;
+        public double KlCoef { get; set; } = 0.02;
 
         [StepInput(Description = "γ of the dynamic anchor: θ_ref ← γ·θ_ref + (1−γ)·θ.")]
         [Range(0.0, 1.0)]
@@ -90,7 +90,7 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
 
         [StepInput(Description = "N: refresh the anchor every N steps.")]
         [Range(1, 1_000_000)]
-        public int AnchorEvery { get; set; } = 10;
+        public int AnchorEvery { get; set; } = 5;
 
         [StepInput(Description = "Reward of an overlong, repetitive or unparsable response (≤ 0; the verifier gives 1 or 0 otherwise).")]
         [Range(-100.0, 0.0)]

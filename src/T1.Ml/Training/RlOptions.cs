@@ -27,7 +27,7 @@ public sealed record RlOptions
     public int MaxNewTokens { get; init; } = 256;
 
     /// <summary>Peak AdamW learning rate (constant after a short warmup).</summary>
-    public double Lr { get; init; } = 1e-4;
+    public double Lr { get; init; } = 3e-4;
 
     /// <summary>Steps of linear learning-rate warmup.</summary>
     public int WarmupSteps { get; init; } = 5;
@@ -42,13 +42,13 @@ public sealed record RlOptions
     public double EntropyCoef { get; init; } = 0.001;
 
     /// <summary>β: weight of the centred KL(π‖π_ref) penalty.</summary>
-    public double KlCoef { get; init; } = 0.001;
+    public double KlCoef { get; init; } = 0.02;
 
     /// <summary>γ of the dynamic anchor: θ_ref ← γ·θ_ref + (1−γ)·θ.</summary>
     public double AnchorEma { get; init; } = 0.9;
 
     /// <summary>N: the anchor is refreshed every N steps.</summary>
-    public int AnchorEvery { get; init; } = 10;
+    public int AnchorEvery { get; init; } = 5;
 
     /// <summary>Reward of an overlong, repetitive or unparsable response (the verifier gives 1 or 0 otherwise).</summary>
     public double OverlongPenalty { get; init; } = -1.0;
