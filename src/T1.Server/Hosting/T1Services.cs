@@ -50,6 +50,7 @@ public static class T1Services
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogBridge(provider.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .UseStorage(provider.GetRequiredService<JobStorage>()));
 
         if (worker)

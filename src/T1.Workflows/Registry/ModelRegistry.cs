@@ -26,9 +26,10 @@ public sealed class ModelRegistry(DatabaseFactory database)
             {
                 return await DecideAsync(candidate, rule, margin, ct);
             }
-            catch (DbUpdateException) when (attempt < 5)
+            catch (DbUpdateException) when (attempt < 20)
             {
                 // another decision for this model (or this origin) committed first: read again and retry
+                await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
             }
         }
     }
