@@ -30,7 +30,7 @@ public sealed class SftStep : StepHandler<SftStep.Inputs>
         [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "JSONL dataset with prompt and response fields (the output of synthesize).")]
         public string Dataset { get; set; } = "";
 
-        [StepInput(Description = "Where to start: a preset (tiny ≈1 M parameters, small ≈14 M) with a tokenizer trained on the dataset, or a checkpoint artifact (its own tokenizer).")]
+        [StepInput(Description = "Where to start: a preset (tiny ≈1 M parameters, small ≈14 M) with a tokenizer trained on the dataset, a checkpoint artifact, or a Hugging Face model folder on the worker (e.g. Qwen2.5; its own tokenizer).")]
         public string Model { get; set; } = "tiny";
 
         [StepInput(Description = "Passes over the dataset.")]
@@ -172,8 +172,11 @@ public sealed class SftStep : StepHandler<SftStep.Inputs>
         if (ArtifactRef.TryParse(inputs.Model, out var artifact))
             return FromCheckpoint(await context.Artifacts.GetLocalPathAsync(artifact, ct), device, $"checkpoint {inputs.Model}");
         var name = inputs.Model.Trim().ToLowerInvariant();
+        if (name is not ("tiny" or "small") && Directory.Exists(inputs.Model))
+            // a Hugging Face folder on the worker's disk, e.g. a downloaded Qwen2.5 (config.json, safetensors, tokenizer)
+            return FromCheckpoint(Path.GetFullPath(inputs.Model), device, $"local model folder '{inputs.Model}'");
         if (name is not ("tiny" or "small"))
-            throw new StepFailedException($"model '{inputs.Model}' is neither a preset (tiny, small) nor a checkpoint artifact (t1://artifacts/…, e.g. ${{{{ steps.sft.outputs.checkpoint }}}}).");
+            throw new StepFailedException($"model '{inputs.Model}' is neither a preset (tiny, small), a checkpoint artifact (t1://artifacts/…, e.g. ${{{{ steps.sft.outputs.checkpoint }}}}) nor an existing model folder on this worker (a Hugging Face folder with config.json, model.safetensors and tokenizer files).");
         var tokenizer = BpeTrainer.Train(examples.SelectMany(e => new[] { ChatFormat.PromptText(e.Prompt), e.Response }), inputs.VocabSize);
         torch.manual_seed(inputs.Seed);
         var model = DecoderLM.Create(ModelConfig.Preset(name, tokenizer.VocabSize), device.Device);

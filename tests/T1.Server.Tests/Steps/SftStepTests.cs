@@ -87,8 +87,26 @@ public sealed class SftStepTests : IAsyncLifetime
         Assert.Equal(60, Checkpoint.ReadTrainerState(dir)!.Step); // 12 epochs × ⌈40 / 8⌉: the run finished its schedule
     }
 
+    [Fact]
+    public async Task Sft_FromAModelFolderOnDisk_StartsFromItsWeightsAndTokenizer()
+    {
+        var first = await _p.RunAsync(Workflow("epochs: 1, save_every: 0"), timeout: TimeSpan.FromMinutes(3));
+        Assert.Equal(RunStatus.Succeeded, first.Run.Status);
+        var artifact = first.Artifacts.Single(a => a.StepId == "sft" && a.Name == "checkpoint");
+        var cached = await _p.Get<ArtifactCache>().GetLocalPathAsync(new ArtifactRef(artifact.Sha256), CancellationToken.None);
+        var folder = Path.Combine(_p.Directory, "models", "my-model"); // as a downloaded Hugging Face folder would be
+        Directory.CreateDirectory(folder);
+        foreach (var f in Directory.GetFiles(cached)) File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
+
+        var d = await _p.RunAsync(Workflow("epochs: 1, save_every: 0", model: folder), timeout: TimeSpan.FromMinutes(3));
+        var step = d.Steps.Single(s => s.StepId == "sft");
+        Assert.True(d.Run.Status == RunStatus.Succeeded, step.Error);
+        var logs = await _p.Get<RunQueries>().LogsAsync(d.Run.Id, "sft");
+        Assert.Contains(logs, l => l.Message.Contains("local model folder", StringComparison.Ordinal));
+    }
+
     [Theory]
-    [InlineData("huge", "epochs: 1", "model 'huge' is neither a preset (tiny, small) nor a checkpoint artifact")]
+    [InlineData("huge", "epochs: 1", "model 'huge' is neither a preset (tiny, small), a checkpoint artifact")]
     [InlineData("tiny", "epochs: 1, max_len: 4096", "max_len 4096 exceeds the model's 512 positions; lower max_len.")]
     public async Task Sft_WithBadInputs_FailsWithAnActionableMessage(string model, string with, string message)
     {
