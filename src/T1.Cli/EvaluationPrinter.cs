@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using T1.Ml.Evaluation;
+using T1.Server.Portal;
+using T1.Server.Portal.Evaluation;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
 using T1.Workflows.Steps;
@@ -15,14 +16,14 @@ namespace T1.Cli;
 internal static class EvaluationPrinter
 {
     /// <summary>Prints the budget table and decisions of <paramref name="run"/>; prints nothing when it has no evaluate step that succeeded.</summary>
-    public static async Task PrintAsync(RunDetails run, ArtifactCache cache, string artifactsLocation, CancellationToken ct)
+    public static async Task PrintAsync(RunDetails run, TraceReports evaluations, ArtifactCache cache, string artifactsLocation, CancellationToken ct)
     {
+        // the same reading of evaluate steps as the portal's run page: an unreadable report is shown, not thrown
         var reports = new List<(string Step, EvaluationReport Report, string Path)>();
-        foreach (var s in run.Steps.Where(s => s.StepType == "evaluate" && s.Status == StepStatus.Succeeded))
+        foreach (var e in await evaluations.OfRunAsync(run, ct))
         {
-            if (Output(s, "report") is not { } text || !ArtifactRef.TryParse(text, out var reference)) continue;
-            var path = await cache.GetLocalPathAsync(reference, ct);
-            reports.Add((s.StepId, EvaluationReport.Load(path), path));
+            if (e.Report is null) AnsiConsole.MarkupLine($"  [red]{Markup.Escape(e.Error ?? "")}[/]");
+            else reports.Add((e.StepId, e.Report, await cache.GetLocalPathAsync(new ArtifactRef(e.Sha256), ct))); // already fetched: a lookup
         }
         if (reports.Count > 0)
         {
@@ -61,6 +62,5 @@ internal static class EvaluationPrinter
         return $"accuracy vs budget {s}";
     }
 
-    private static string? Output(StepRunRecord s, string name) =>
-        s.OutputsJson is null ? null : JsonNode.Parse(s.OutputsJson)?[name]?.ToString();
+    private static string? Output(StepRunRecord s, string name) => StepJson.Member(s.OutputsJson, name);
 }

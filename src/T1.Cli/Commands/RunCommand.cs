@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using Microsoft.Extensions.Hosting;
 using T1.Server.Hosting;
+using T1.Server.Portal;
 using T1.Storage.Database;
 using T1.Workflows.Definitions;
 using T1.Workflows.Engine;
@@ -64,7 +65,7 @@ internal static class RunCommand
             Console.WriteLine("  embedded mode: running the steps in this process.");
         var status = await RunWatcher.WatchAsync(host.Get<RunQueries>(), run.Id, ct);
         if (await host.Get<RunQueries>().GetAsync(run.Id, ct) is { } details)
-            await EvaluationPrinter.PrintAsync(details, host.Get<ArtifactCache>(), ArtifactsLocation(options), ct);
+            await EvaluationPrinter.PrintAsync(details, new TraceReports(host.Get<DatabaseFactory>(), host.Get<ArtifactCache>()), host.Get<ArtifactCache>(), ArtifactsLocation(options), ct);
         await host.StopAsync(CancellationToken.None);
         return status == RunStatus.Succeeded ? CliErrors.Ok : CliErrors.RunFailed;
     }

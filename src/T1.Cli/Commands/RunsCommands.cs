@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using T1.Server.Hosting;
+using T1.Server.Portal;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
 
@@ -49,7 +50,7 @@ internal static class RunsCommands
             var details = (await queries.GetAsync(run.Id, ct))!;
             RunPrinter.Print(details);
             var cache = new ArtifactCache(db, T1Services.CreateArtifactStore(options), options.Engine);
-            await EvaluationPrinter.PrintAsync(details, cache, RunCommand.ArtifactsLocation(options), ct);
+            await EvaluationPrinter.PrintAsync(details, new TraceReports(db, cache), cache, RunCommand.ArtifactsLocation(options), ct);
             return run.Status is RunStatus.Failed ? CliErrors.RunFailed : CliErrors.Ok;
         });
         return cmd;
