@@ -28,8 +28,9 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
     /// <summary>A straight edge has an empty bounding box, which Playwright calls hidden: edges are awaited in the DOM.</summary>
     private static readonly PageWaitForSelectorOptions Attached = new() { State = WaitForSelectorState.Attached };
 
-    private static Task Shot(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath(name), FullPage = true });
+    /// <param name="fullPage">false keeps to the viewport: the top of a long page (a run's DAG, steps, evaluation, promotion).</param>
+    private static Task Shot(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath(name), FullPage = fullPage });
 
     [Fact]
     public async Task BuildFromPalette_FixValidation_RefuseCycle_Publish_RunTurnsGreen()
@@ -179,7 +180,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task T1TinyShape_BuiltFromThePalette_ValidatesAndPublishes()
+    public async Task T1TinyShape_BuiltFromThePalette_Publishes_RunsToGreen()
     {
         var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
         page.SetDefaultTimeout(30_000);
@@ -201,11 +202,19 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
             await page.SelectOptionAsync($"#pick-{input}", reference);
             await page.WaitForSelectorAsync($"section.step-form[data-step='{step}'] [data-input='{input}']:not(.has-problems)");
         }
+        // Types a value into the selected step's form, as a user would, and waits for the YAML view to carry it.
+        async Task Set(string step, string input, string value)
+        {
+            await page.FillAsync($"section.step-form[data-step='{step}'] #input-{input}", value);
+            await page.PressAsync($"section.step-form[data-step='{step}'] #input-{input}", "Tab");
+            await page.WaitForFunctionAsync("([id, line]) => document.querySelector(id).value.includes(line)", new[] { "#yaml-text", $"{input}: {value}" });
+            await page.WaitForSelectorAsync($"section.step-form[data-step='{step}'] [data-input='{input}']:not(.has-problems)");
+        }
 
+        // A tiny config (the one tests/T1.Server.Tests/EndToEnd/T1PipelineTests.cs runs), set through the forms.
         await Add("synthesize", null);
         await page.SelectOptionAsync("#input-task", "arithmetic");
-        await page.FillAsync("#input-count", "200");
-        await page.PressAsync("#input-count", "Tab");
+        await Set("synthesize", "count", "150");
         await page.WaitForSelectorAsync("g.node[data-step='synthesize']:not(.has-problems)");
 
         // sft without its dataset is an error on the node and on the field; the picker fixes it.
@@ -214,11 +223,22 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.WaitForSelectorAsync("[data-input='dataset'].has-problems .problem:has-text('missing required input')");
         await Shot(page, "designer-07-t1-tiny-error");
         await Pick("sft", "dataset", "${{ steps.synthesize.outputs.dataset }}");
+        await Set("sft", "epochs", "1");
+        await Set("sft", "max_len", "96");
 
         await Add("rl", "sft");
         await Pick("rl", "init", "${{ steps.sft.outputs.checkpoint }}");
+        await Set("rl", "steps", "2");
+        await Set("rl", "prompts_per_step", "2");
+        await Set("rl", "samples_per_prompt", "4");
+        await Set("rl", "prompt_count", "4");
+        await Set("rl", "max_new_tokens", "64");
         await Add("evaluate", "rl");
         await Pick("evaluate", "checkpoint", "${{ steps.rl.outputs.checkpoint }}");
+        await Set("evaluate", "count", "12");
+        // A list input: typed as YAML, the way its placeholder shows the default list.
+        Assert.StartsWith("[", await page.GetAttributeAsync("#input-budgets", "placeholder"));
+        await Set("evaluate", "budgets", "[8, 16, 32]");
         await Add("promote", "evaluate");
         await page.FillAsync("#input-model", "tiny-designed");
         await page.PressAsync("#input-model", "Tab");
@@ -232,14 +252,72 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.WaitForSelectorAsync("#designer-title:has-text('t1-tiny-designed')");
         await page.ClickAsync("#publish");
         await page.WaitForSelectorAsync("#designer-message:has-text('published t1-tiny-designed v1')");
+        await page.WaitForSelectorAsync("tr[data-version='1']");
         await Shot(page, "designer-08-t1-tiny-published");
         Assert.Equal(5, await page.Locator("g.node").CountAsync());
         Assert.Equal(4, await page.Locator("path.edge").CountAsync());
         // Each step added while another was selected sits to its right: the chain reads left to right.
         var xs = new List<double>();
-        foreach (var id in new[] { "synthesize", "sft", "rl", "evaluate", "promote" })
+        foreach (var id in Chain)
             xs.Add(double.Parse((await page.GetAttributeAsync($"g.node[data-step='{id}'] rect", "x"))!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(xs.Order(), xs);
         Assert.Equal(5, xs.Distinct().Count());
+        var yaml = await page.InputValueAsync("#yaml-text");
+        Assert.Contains("budgets: [8, 16, 32]", yaml);
+
+        // Run the published version on its tiny config: the run page turns green.
+        await page.ClickAsync("tr[data-version='1'] button.run-version");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"));
+        await Browser.WaitInteractiveAsync(page);
+        await WaitForGreenAsync(page, TimeSpan.FromSeconds(180));
+        // (a flat curve, say 0% at every budget, has an empty bounding box: awaited in the DOM)
+        await page.WaitForSelectorAsync("section.evaluation[data-step='evaluate'] figure.chart polyline.series", Attached);
+        await page.WaitForSelectorAsync("ul.promotions li[data-step='promote']");
+        await Shot(page, "designer-09-t1-tiny-run-green", fullPage: false);
+
+        // The DAG: the five steps, each green.
+        foreach (var id in Chain)
+            Assert.Equal("Succeeded", await page.GetAttributeAsync($"svg.dag g.node[data-step='{id}']", "data-status"));
+        Assert.Equal(5, await page.Locator("svg.dag g.node[data-status='Succeeded']").CountAsync());
+        Assert.Equal(4, await page.Locator("svg.dag line").CountAsync());
+        // The evaluate step's budget curve: one point per budget the form set, accuracies in [0, 1].
+        var evaluation = page.Locator("section.evaluation[data-step='evaluate']");
+        Assert.Equal(["8", "16", "32"], await evaluation.Locator("table.budgets tr[data-budget]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.budget)"));
+        var points = (await evaluation.Locator("polyline.series").GetAttributeAsync("points"))!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, points.Length);
+        Assert.Equal(3, await evaluation.Locator("circle").CountAsync());
+        Assert.Contains("12 problems", await evaluation.InnerTextAsync());
+        // The promote step: the first version of a new model becomes its champion.
+        var decision = await page.InnerTextAsync("ul.promotions li[data-step='promote']");
+        Assert.StartsWith("promoted", decision);
+        Assert.Contains("tiny-designed v1", decision);
+        Assert.Contains("champion now v1", decision);
+        // Training and evaluation left their metrics.
+        foreach (var key in new[] { "loss", "reward" })
+            Assert.Equal(1, await page.Locator($"figure.chart[data-key='{key}']").CountAsync());
+    }
+
+    private static readonly string[] Chain = ["synthesize", "sft", "rl", "evaluate", "promote"];
+
+    /// <summary>
+    /// Waits for the run page to show a finished run; anything but Succeeded fails with each step's status and error
+    /// as the page shows them (and the run's own error), so a failure on a CI machine says which step broke and why.
+    /// </summary>
+    private static async Task WaitForGreenAsync(IPage page, TimeSpan timeout)
+    {
+        string? status = null;
+        try
+        {
+            await page.WaitForSelectorAsync("#run-status.Succeeded, #run-status.Failed, #run-status.Cancelled",
+                new PageWaitForSelectorOptions { Timeout = (float)timeout.TotalMilliseconds });
+            status = await page.InnerTextAsync("#run-status");
+        }
+        catch (TimeoutException) { }
+        if (status == "Succeeded") return;
+        var steps = await page.Locator("table.steps tbody tr").EvaluateAllAsync<string[]>(
+            "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()).filter(t => t).join(' | '))");
+        var runError = await page.Locator("h1 ~ p.error").AllInnerTextsAsync();
+        Assert.Fail($"the run is {status ?? $"still {await page.InnerTextAsync("#run-status")} after {timeout.TotalSeconds:0} s"} at {page.Url}\n"
+            + string.Join("\n", runError.Concat(steps)));
     }
 }
