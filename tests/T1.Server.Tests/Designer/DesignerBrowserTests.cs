@@ -295,6 +295,9 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         // Training and evaluation left their metrics.
         foreach (var key in new[] { "loss", "reward" })
             Assert.Equal(1, await page.Locator($"figure.chart[data-key='{key}']").CountAsync());
+        // A metric logged once per step (accuracy at a budget) is a value in the table, not a one-dot chart.
+        Assert.Equal(0, await page.Locator("figure.chart[data-key='accuracy@8']").CountAsync());
+        Assert.Equal(1, await page.Locator("table.metric-values tr[data-key='accuracy@8']").CountAsync());
     }
 
     private static readonly string[] Chain = ["synthesize", "sft", "rl", "evaluate", "promote"];
