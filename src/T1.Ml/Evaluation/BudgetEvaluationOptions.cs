@@ -27,6 +27,19 @@ public sealed record BudgetEvaluationOptions
     /// <summary>Text appended after a cut; see <see cref="DefaultAnswerPrompt"/>.</summary>
     public string AnswerPrompt { get; init; } = DefaultAnswerPrompt;
 
+    /// <summary>
+    /// Where a thinking longer than the budget is cut: <see cref="CutAtToken"/> keeps exactly its first B tokens;
+    /// <see cref="CutAtLine"/> keeps the complete lines among them and drops a half-written last line, so the
+    /// forced answer never reads a half-written number ("x=18/" answered as 18).
+    /// </summary>
+    public string CutAt { get; init; } = CutAtToken;
+
+    /// <summary>Cut exactly at the budget.</summary>
+    public const string CutAtToken = "token";
+
+    /// <summary>Cut at the end of the last complete line within the budget.</summary>
+    public const string CutAtLine = "line";
+
     /// <summary>Most tokens of the answer decoded after the thinking (natural or forced).</summary>
     public int MaxAnswerTokens { get; init; } = 24;
 
@@ -45,6 +58,7 @@ public sealed record BudgetEvaluationOptions
         if (Temperature < 0) throw new ArgumentException($"temperature must be ≥ 0 (0 = greedy), got {Temperature.ToString(CultureInfo.InvariantCulture)}");
         if (TopP is <= 0 or > 1) throw new ArgumentException($"top_p must be in (0, 1], got {TopP.ToString(CultureInfo.InvariantCulture)}");
         if (string.IsNullOrEmpty(AnswerPrompt)) throw new ArgumentException("answer_prompt must not be empty; the default is " + DefaultAnswerPrompt.Replace("\n", "\\n"));
+        if (CutAt is not (CutAtToken or CutAtLine)) throw new ArgumentException($"cut_at must be {CutAtToken} or {CutAtLine}, got '{CutAt}'");
         if (MaxAnswerTokens < 1) throw new ArgumentException($"max_answer_tokens must be at least 1, got {MaxAnswerTokens}");
         if (BatchSize < 1) throw new ArgumentException($"batch_size must be at least 1, got {BatchSize}");
         return this;

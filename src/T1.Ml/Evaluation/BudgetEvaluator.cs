@@ -12,7 +12,8 @@ public sealed record BudgetEvaluation(EvaluationReport Report, IReadOnlyList<Eva
 /// <summary>
 /// Inference-budget evaluation. The response starts with <c>&lt;think&gt;</c>; for each budget B the model
 /// thinks at most B tokens. If <c>&lt;/think&gt;</c> came within B tokens, the model's own answer is decoded after
-/// it; otherwise the thinking is cut after B tokens, the answer prompt (<c>\n&lt;/think&gt;\nFinal answer: \boxed{</c>
+/// it; otherwise the thinking is cut after B tokens (or, with <c>cut_at: line</c>, after the last complete line
+/// within them), the answer prompt (<c>\n&lt;/think&gt;\nFinal answer: \boxed{</c>
 /// by default) is appended and the answer decoded from there. The answer part is graded by the verifier.
 /// <para>
 /// The thinking is generated once, at the largest budget, and every smaller budget reads its first B tokens:
@@ -32,6 +33,9 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
         var budgets = options.Budgets.Distinct().Order().ToArray();
         var sp = tokenizer.Special;
         var answerPrompt = tokenizer.Encode(options.AnswerPrompt).ToArray();
+        // After a cut that already ended its line, the prompt's own leading newline would make a blank line
+        // the model never saw before </think>: it is left out there.
+        var answerPromptAfterLine = options.AnswerPrompt.StartsWith('\n') ? tokenizer.Encode(options.AnswerPrompt[1..]).ToArray() : answerPrompt;
         var rows = problems.SelectMany((p, index) => Enumerable.Range(0, options.Samples).Select(s => (Problem: p, Index: index, Sample: s))).ToList();
         var starts = problems.Select(p => ChatFormat.EncodePrompt(tokenizer, p.Prompt).Append(sp.ThinkStart).ToArray()).ToArray();
         int longest = starts.Max(s => s.Length) + budgets[^1] + 1 + answerPrompt.Length + options.MaxAnswerTokens;
@@ -65,15 +69,17 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
             {
                 int budget = budgets[b];
                 var cut = Enumerable.Range(0, batch.Count).Where(i => think[i].Tokens.Count > budget || (!think[i].Closed && !think[i].Ended)).ToArray();
-                var forced = Answers(sampler, cut.Select(i => Concat(prefixes[i], think[i].Tokens.Take(budget).ToArray(), answerPrompt)).ToList(),
+                var kept = cut.ToDictionary(i => i, i => think[i].Tokens.Take(Cut(think[i].Tokens, budget, options.CutAt)).ToArray());
+                var promptOf = cut.ToDictionary(i => i, i => kept[i].Length > 0 && PieceOf(kept[i][^1]).EndsWith('\n') ? answerPromptAfterLine : answerPrompt);
+                var forced = Answers(sampler, cut.Select(i => Concat(prefixes[i], kept[i], promptOf[i])).ToList(),
                     Sampling(options.MaxAnswerTokens, 2 + b, []));
                 var forcedOf = cut.Select((i, k) => (i, k)).ToDictionary(x => x.i, x => forced[x.k]);
                 for (int i = 0; i < batch.Count; i++)
                 {
                     var (problem, _, sample) = batch[i];
                     bool truncated = forcedOf.ContainsKey(i);
-                    var thought = truncated ? think[i].Tokens.Take(budget).ToArray() : think[i].Tokens;
-                    int[] tail = truncated ? [.. answerPrompt, .. forcedOf[i]]
+                    var thought = truncated ? kept[i] : think[i].Tokens;
+                    int[] tail = truncated ? [.. promptOf[i], .. forcedOf[i]]
                         : think[i].Closed ? [sp.ThinkEnd, .. naturalOf[i]]
                         : [sp.EndOfText];
                     traces[b].Add(Grade(problem, sample, budget, thought, tail, truncated));
@@ -94,10 +100,36 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
         var report = new EvaluationReport
         {
             Checkpoint = checkpoint, Dataset = dataset, Problems = problems.Count, Samples = options.Samples,
-            Temperature = options.Temperature, AnswerPrompt = options.AnswerPrompt, MaxAnswerTokens = options.MaxAnswerTokens,
+            Temperature = options.Temperature, AnswerPrompt = options.AnswerPrompt, CutAt = options.CutAt, MaxAnswerTokens = options.MaxAnswerTokens,
             Seed = options.Seed, ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2), Budgets = results,
         };
         return new BudgetEvaluation(report, traces.SelectMany(t => t).ToList());
+    }
+
+    /// <summary>
+    /// How many thinking tokens a cut at <paramref name="budget"/> keeps: the budget, or with <c>line</c> the tokens up
+    /// to the last line end within it. A token that holds a newline followed by more text is dropped with that text
+    /// (the answer prompt opens with its own newline); no complete line leaves nothing.
+    /// </summary>
+    private int Cut(IReadOnlyList<int> thinking, int budget, string cutAt)
+    {
+        int limit = Math.Min(budget, thinking.Count);
+        if (cutAt == BudgetEvaluationOptions.CutAtToken) return limit;
+        for (int i = limit - 1; i >= 0; i--)
+        {
+            var text = PieceOf(thinking[i]);
+            if (text.EndsWith('\n')) return i + 1;
+            if (text.Contains('\n')) return i;
+        }
+        return 0;
+    }
+
+    private readonly Dictionary<int, string> _pieces = [];
+
+    private string PieceOf(int token)
+    {
+        if (!_pieces.TryGetValue(token, out var text)) _pieces[token] = text = tokenizer.Decode([token]);
+        return text;
     }
 
     private static List<IReadOnlyList<int>> Answers(Sampler sampler, List<IReadOnlyList<int>> inputs, SamplingOptions options) =>

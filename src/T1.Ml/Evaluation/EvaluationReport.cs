@@ -37,6 +37,9 @@ public sealed record EvaluationReport
     /// <summary>Text appended when the thinking was cut at a budget.</summary>
     public string? AnswerPrompt { get; init; }
 
+    /// <summary>Where a long thinking was cut: <c>token</c> (at the budget) or <c>line</c> (last complete line within it).</summary>
+    public string? CutAt { get; init; }
+
     /// <summary>Most answer tokens decoded after the thinking.</summary>
     public int? MaxAnswerTokens { get; init; }
 

@@ -59,6 +59,9 @@ public sealed class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [StepInput(Description = "Appended when the thinking is cut at a budget: closes the thinking and opens the answer.")]
         public string AnswerPrompt { get; set; } = BudgetEvaluationOptions.DefaultAnswerPrompt;
 
+        [StepInput(Description = "Where a thinking longer than the budget is cut: token (exactly at the budget) or line (after the last complete line within it, so the answer never reads a half-written number).", OneOf = [BudgetEvaluationOptions.CutAtToken, BudgetEvaluationOptions.CutAtLine])]
+        public string CutAt { get; set; } = BudgetEvaluationOptions.CutAtToken;
+
         [StepInput(Description = "Most tokens of the answer decoded after the thinking.")]
         [Range(1, 4096)]
         public int MaxAnswerTokens { get; set; } = 24;
@@ -79,7 +82,7 @@ public sealed class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         var options = new BudgetEvaluationOptions
         {
             Budgets = inputs.Budgets, Samples = inputs.Samples, Temperature = inputs.Temperature, TopP = inputs.TopP,
-            AnswerPrompt = inputs.AnswerPrompt, MaxAnswerTokens = inputs.MaxAnswerTokens, BatchSize = inputs.BatchSize, Seed = inputs.Seed,
+            AnswerPrompt = inputs.AnswerPrompt, CutAt = inputs.CutAt, MaxAnswerTokens = inputs.MaxAnswerTokens, BatchSize = inputs.BatchSize, Seed = inputs.Seed,
         };
         try { options.Validate(); }
         catch (ArgumentException e) { throw new StepFailedException($"step '{context.StepId}': {e.Message}"); }

@@ -78,6 +78,46 @@ public sealed class BudgetEvaluatorTests(MemorisedModel memorised) : IClassFixtu
     }
 
     [Fact]
+    public void CutAtLine_DropsTheHalfWrittenLine_CutAtToken_KeepsExactlyTheBudget()
+    {
+        var model = Memorised();
+        var tok = RlTestKit.Tokenizer;
+        // The budget ends inside the Check line.
+        int budget = tok.Encode("\nTry: 3+4=7.\nChe").Count;
+        int firstLine = tok.Encode("\nTry: 3+4=7.\n").Count;
+        BudgetEvaluation Run(string cutAt) => new BudgetEvaluator(model, tok).Evaluate([Problems[0]],
+            new BudgetEvaluationOptions { Budgets = [budget], MaxAnswerTokens = 8, CutAt = cutAt });
+
+        var byToken = Run(BudgetEvaluationOptions.CutAtToken);
+        var token = Assert.Single(byToken.Traces);
+        Assert.True(token.Truncated);
+        Assert.Equal(budget, token.ThinkingTokens);
+        Assert.StartsWith("<think>\nTry: 3+4=7.\nCh", token.Response);   // the half-written line stays
+        Assert.Contains(BudgetEvaluationOptions.DefaultAnswerPrompt, token.Response);
+        Assert.Equal("token", byToken.Report.CutAt);
+
+        var byLine = Run(BudgetEvaluationOptions.CutAtLine);
+        var line = Assert.Single(byLine.Traces);
+        Assert.True(line.Truncated);
+        Assert.Equal(firstLine, line.ThinkingTokens);
+        // The complete line is kept and closed without a blank line.
+        Assert.StartsWith("<think>\nTry: 3+4=7.\n</think>\nFinal answer: \\boxed{", line.Response);
+        Assert.Equal("line", byLine.Report.CutAt);
+
+        // A budget inside the first line leaves only the opening newline: the answer is forced from an empty thinking.
+        var early = new BudgetEvaluator(model, tok).Evaluate([Problems[0]],
+            new BudgetEvaluationOptions { Budgets = [3], MaxAnswerTokens = 8, CutAt = BudgetEvaluationOptions.CutAtLine });
+        Assert.StartsWith("<think>\n</think>\nFinal answer: \\boxed{", Assert.Single(early.Traces).Response);
+    }
+
+    [Fact]
+    public void CutAt_OtherThanTokenOrLine_IsRefused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new BudgetEvaluationOptions { CutAt = "word" }.Validate());
+        Assert.Contains("cut_at must be token or line, got 'word'", e.Message);
+    }
+
+    [Fact]
     public void Samples_AverageSampledResponses_AndTheSeedMakesItRepeatable()
     {
         var model = Memorised();
