@@ -194,7 +194,8 @@ public sealed class StepJob(
                 .SetProperty(s => s.FinishedAt, now)
                 .SetProperty(s => s.Error, (string?)null)
                 .SetProperty(s => s.ProgressDone, progress == null ? null : progress.Value.Total)
-                .SetProperty(s => s.ProgressTotal, progress == null ? null : progress.Value.Total), ct);
+                .SetProperty(s => s.ProgressTotal, progress == null ? null : progress.Value.Total)
+                .SetProperty(s => s.ProgressMessage, progress == null ? null : progress.Value.Message), ct);
         if (won != 1)
         {
             logger.LogWarning("run {RunId} step {StepId}: attempt {Attempt} finished but no longer owns the step; outputs discarded", fence.RunId, fence.StepId, fence.Attempt);

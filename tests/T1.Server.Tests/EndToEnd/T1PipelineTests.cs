@@ -38,6 +38,11 @@ public sealed class T1PipelineTests
             $"run {d.Run.Status}: " + string.Join("; ", d.Steps.Where(s => s.Error is not null).Select(s => $"{s.StepId}: {s.Error}")));
         Assert.Equal(["eval-rl", "eval-sft", "promote-rl", "promote-sft", "rl", "sft", "synthesize"], d.Steps.Select(s => s.StepId).Order());
 
+        // a finished step shows its last progress, not the one of its last heartbeat
+        var sft = d.Steps.Single(s => s.StepId == "sft");
+        Assert.Equal(sft.ProgressTotal, sft.ProgressDone);
+        Assert.StartsWith($"step {sft.ProgressTotal}/{sft.ProgressTotal},", sft.ProgressMessage);
+
         // artifacts: a dataset, two checkpoints, two reports with their chart
         string[] expected = ["synthesize/dataset", "sft/checkpoint", "rl/checkpoint", "eval-sft/report", "eval-rl/report"];
         foreach (var e in expected)
