@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using T1.Storage.Database;
@@ -12,7 +13,7 @@ internal static class RunPrinter
     {
         var run = d.Run;
         var duration = run.FinishedAt is { } f ? Format(f - run.CreatedAt) : Format(DateTime.UtcNow - run.CreatedAt) + " so far";
-        AnsiConsole.MarkupLine($"run [bold]{run.Id}[/] · {Markup.Escape(run.WorkflowName)} v{run.DefinitionVersion} · [{Color(run.Status)}]{run.Status.ToString().ToLowerInvariant()}[/] · {run.Trigger.ToString().ToLowerInvariant()} · started {run.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm:ss} · {duration}");
+        AnsiConsole.MarkupLine($"run [bold]{run.Id}[/] · {Markup.Escape(run.WorkflowName)} v{run.DefinitionVersion} · [{Color(run.Status)}]{run.Status.ToString().ToLowerInvariant()}[/] · {run.Trigger.ToString().ToLowerInvariant()} · started {Time(run.CreatedAt)} · {duration}");
         if (run.ParamsJson != "{}") AnsiConsole.MarkupLine($"params {Markup.Escape(run.ParamsJson)}");
 
         var table = new Table().Border(TableBorder.Simple);
@@ -59,6 +60,9 @@ internal static class RunPrinter
         StepStatus.Succeeded => "green", StepStatus.Failed => "red", StepStatus.Cancelled or StepStatus.Skipped => "yellow",
         StepStatus.Running => "blue", _ => "grey",
     };
+
+    /// <summary>A stored UTC time as the user's local time, the way every CLI table shows it.</summary>
+    internal static string Time(DateTime utc) => utc.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     internal static string Format(TimeSpan t) => t.TotalSeconds < 60 ? $"{t.TotalSeconds:0.0}s" : t.TotalHours < 1 ? $"{(int)t.TotalMinutes}m{t.Seconds:00}s" : $"{(int)t.TotalHours}h{t.Minutes:00}m";
 

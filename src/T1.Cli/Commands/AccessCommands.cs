@@ -72,7 +72,7 @@ internal static class AccessCommands
             table.AddColumns("id", "name", "role", "prefix", "created by", "created", "last used", "state");
             foreach (var k in keys)
                 table.AddRow(k.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(k.Name), k.Role, Markup.Escape(k.Prefix + "…"), Markup.Escape(k.CreatedBy),
-                    Time(k.CreatedAt), k.LastUsedAt is { } u ? Time(u) : "never", k.RevokedAt is { } r ? $"[grey]revoked {Time(r)}[/]" : "[green]active[/]");
+                    RunPrinter.Time(k.CreatedAt), k.LastUsedAt is { } u ? RunPrinter.Time(u) : "never", k.RevokedAt is { } r ? $"[grey]revoked {RunPrinter.Time(r)}[/]" : "[green]active[/]");
             AnsiConsole.Write(table);
             return CliErrors.Ok;
         });
@@ -126,7 +126,7 @@ internal static class AccessCommands
             }
             var table = new Table().Border(TableBorder.Simple);
             table.AddColumns("name", "role", "created");
-            foreach (var u in users) table.AddRow(Markup.Escape(u.Name), u.Role, Time(u.CreatedAt));
+            foreach (var u in users) table.AddRow(Markup.Escape(u.Name), u.Role, RunPrinter.Time(u.CreatedAt));
             AnsiConsole.Write(table);
             return CliErrors.Ok;
         });
@@ -146,6 +146,4 @@ internal static class AccessCommands
         try { return await body(); }
         catch (ArgumentException e) { throw new CliException(e.Message.Split(" (Parameter", 2)[0]); }
     }
-
-    private static string Time(DateTime utc) => utc.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

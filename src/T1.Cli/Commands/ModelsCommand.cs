@@ -24,7 +24,7 @@ internal static class ModelsCommand
             table.AddColumns("model", "champion", "versions", "latest", "updated");
             foreach (var m in models)
                 table.AddRow(Markup.Escape(m.Name), m.ChampionVersion is { } c ? $"[green]v{c}[/]" : "none", m.Versions.ToString(CultureInfo.InvariantCulture),
-                    m.LatestVersion is { } l ? $"v{l}" : "", m.UpdatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+                    m.LatestVersion is { } l ? $"v{l}" : "", RunPrinter.Time(m.UpdatedAt));
             AnsiConsole.Write(table);
             return CliErrors.Ok;
         });
@@ -53,14 +53,14 @@ internal static class ModelsCommand
                 var acc = ModelRegistry.Accuracy(v).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}:{kv.Value:0.###}");
                 versions.AddRow((v.Version == m.Model.ChampionVersion ? "[green]" : "[default]") + $"v{v.Version}[/]", string.Join(" ", acc),
                     v.RunId ?? "", Markup.Escape(v.StepId ?? ""), "t1://artifacts/" + v.CheckpointSha256[..12] + "…",
-                    v.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+                    RunPrinter.Time(v.CreatedAt));
             }
             AnsiConsole.Write(versions);
 
             var decisions = new Table().Border(TableBorder.Simple).Title("decisions (newest first)");
             decisions.AddColumns("when", "candidate", "vs champion", "metric", "decision", "reason", "by");
             foreach (var d in m.Decisions)
-                decisions.AddRow(d.DecidedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), $"v{d.CandidateVersion}",
+                decisions.AddRow(RunPrinter.Time(d.DecidedAt), $"v{d.CandidateVersion}",
                     d.ChampionVersion is { } cv ? $"v{cv}" : "none", Markup.Escape(d.Metric),
                     d.Promoted ? "[green]promoted[/]" : "[yellow]kept[/]", Markup.Escape(d.Reason), Markup.Escape(d.DecidedBy));
             AnsiConsole.Write(decisions);

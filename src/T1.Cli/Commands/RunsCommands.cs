@@ -30,7 +30,7 @@ internal static class RunsCommands
             table.AddColumns("run", "workflow", "version", "status", "trigger", "started", "duration");
             foreach (var r in runs)
                 table.AddRow(r.Id, Markup.Escape(r.WorkflowName), $"v{r.DefinitionVersion}", $"[{RunPrinter.Color(r.Status)}]{r.Status.ToString().ToLowerInvariant()}[/]",
-                    r.Trigger.ToString().ToLowerInvariant(), r.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss"),
+                    r.Trigger.ToString().ToLowerInvariant(), RunPrinter.Time(r.CreatedAt),
                     r.FinishedAt is { } f ? RunPrinter.Format(f - r.CreatedAt) : "");
             AnsiConsole.Write(table);
             return CliErrors.Ok;
