@@ -36,6 +36,26 @@ public static class TokenLogProbs
         return logp.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The one scoring entry point of the RL objective: ids (B, T) right-padded → per-token log p and, when asked,
+    /// entropy of the next-token distribution softmax(logits / <paramref name="temperature"/>) at positions 1..T−1,
+    /// both (B, T−1), zeroed where <paramref name="targetMask"/> (B, T; column 0 ignored) is 0. The temperature is
+    /// the sampling temperature, so the scored distribution is the one that sampled (as veRL does).
+    /// Keeps the autograd graph; call under <c>no_grad()</c> for old/reference log-probs.
+    /// </summary>
+    public static (Tensor LogProbs, Tensor? Entropy) Score(DecoderLM model, Tensor ids, Tensor targetMask, double temperature = 1.0, bool withEntropy = false)
+    {
+        if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be > 0.");
+        using var scope = NewDisposeScope();
+        long T = ids.shape[1];
+        var logits = model.Forward(ids.narrow(1, 0, T - 1));                 // (B, T-1, V)
+        if (temperature != 1.0) logits = logits / temperature;
+        var m = targetMask.narrow(1, 1, T - 1).to(float32);                   // (B, T-1)
+        var logp = (OfTargets(logits, ids.narrow(1, 1, T - 1)) * m).MoveToOuterDisposeScope();
+        var entropy = withEntropy ? (Entropy(logits) * m).MoveToOuterDisposeScope() : null;
+        return (logp, entropy);
+    }
+
     /// <summary>Entropy of the next-token distribution, logits (B, T, V) → (B, T), in nats.</summary>
     public static Tensor Entropy(Tensor logits)
     {
