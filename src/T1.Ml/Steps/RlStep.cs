@@ -10,7 +10,7 @@ namespace T1.Ml.Steps;
 
 /// <summary>T1 reinforcement learning: oversampled on-policy policy gradient with entropy bonus and a dynamic KL anchor.</summary>
 [StepType("rl", Category = "Training", Version = 1,
-    Description = "On-policy RL from a checkpoint: K samples per prompt at high temperature, verifier reward (−1 for overlong, repetitive or unparsable responses), leave-one-out baseline, entropy bonus and a centred KL penalty to a dynamic EMA anchor. Health alarms stop the step on entropy collapse, KL blow-up or length runaway; it saves a resumable state every save_every steps and resumes from it after a crash.")]
+    Description = "On-policy RL from a checkpoint: K samples per prompt at high temperature, verifier reward (−1 for overlong, repetitive or unparsable responses), leave-one-out baseline, a clipped policy loss (ppo_epochs passes, clip_low/clip_high), entropy bonus and a per-token KL loss to a dynamic EMA anchor, all under softmax(z/T); filter_groups drops groups without signal and refills them. Health alarms stop the step on entropy collapse, KL blow-up or length runaway; it saves a resumable state every save_every steps and resumes from it after a crash.")]
 [StepOutput("checkpoint", Kind = ValueKind.Artifact, Description = "The trained policy: a checkpoint folder (Hugging Face Qwen2 layout, tokenizer inside).")]
 [StepOutput("steps", Kind = ValueKind.Integer, Description = "RL steps completed (the step counter at the end).")]
 [StepOutput("resumed_from", Kind = ValueKind.Integer, Description = "The step this attempt resumed from (0 when it started fresh).")]
@@ -42,71 +42,100 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
 
         [StepInput(Description = "RL steps: one rollout and one optimizer update each.")]
         [Range(1, 1_000_000)]
-        public int Steps { get; set; } = 100;
+        public int Steps { get; set; } = RlDefaults.Steps;
 
         [StepInput(Description = "Distinct prompts per step.")]
         [Range(1, 4096)]
-        public int PromptsPerStep { get; set; } = 8;
+        public int PromptsPerStep { get; set; } = RlDefaults.PromptsPerStep;
 
         [StepInput(Description = "K: responses sampled per prompt (the paper used 64).")]
         [Range(2, 1024)]
-        public int SamplesPerPrompt { get; set; } = 16;
+        public int SamplesPerPrompt { get; set; } = RlDefaults.SamplesPerPrompt;
 
-        [StepInput(Description = "Sampling temperature of the rollouts.")]
+        [StepInput(Description = "T: rollouts sample softmax(z/T), and the loss's log-probabilities, entropy and KL are all of softmax(z/T).")]
         [Range(0.01, 5.0)]
-        public double Temperature { get; set; } = 1.2;
+        public double Temperature { get; set; } = RlDefaults.Temperature;
 
         [StepInput(Description = "Nucleus sampling of the rollouts (1 = off).")]
         [Range(0.01, 1.0)]
-        public double TopP { get; set; } = 1.0;
+        public double TopP { get; set; } = RlDefaults.TopP;
 
         [StepInput(Description = "Most response tokens; a response that reaches it is overlong (reward overlong_penalty).")]
         [Range(1, 131_072)]
-        public int MaxNewTokens { get; set; } = 256;
+        public int MaxNewTokens { get; set; } = RlDefaults.MaxNewTokens;
 
         [StepInput(Description = "AdamW learning rate (constant after warmup_steps).")]
         [Range(1e-9, 1.0)]
-        public double Lr { get; set; } = 3e-4;
+        public double Lr { get; set; } = RlDefaults.Lr;
 
         [StepInput(Description = "Steps of linear learning-rate warmup.")]
         [Range(0, 1_000_000)]
-        public int WarmupSteps { get; set; } = 5;
+        public int WarmupSteps { get; set; } = RlDefaults.WarmupSteps;
 
         [StepInput(Description = "Global gradient-norm clip.")]
         [Range(1e-6, 1e6)]
-        public double GradClip { get; set; } = 1.0;
+        public double GradClip { get; set; } = RlDefaults.GradClip;
 
-        [StepInput(Description = "α: weight of the entropy bonus (mean token entropy of the responses).")]
+        [StepInput(Description = "α: weight of the entropy bonus (token entropy of the responses, aggregated as loss_agg).")]
         [Range(0.0, 10.0)]
-        public double EntropyCoef { get; set; } = 0.001;
+        public double EntropyCoef { get; set; } = RlDefaults.EntropyCoef;
 
-        [StepInput(Description = "β: weight of the KL(π‖π_ref) penalty, centred over the K samples of a prompt.")]
+        [StepInput(Description = "β: weight of the per-token KL(π‖π_ref) loss term against the dynamic anchor.")]
         [Range(0.0, 10.0)]
-        public double KlCoef { get; set; } = 0.02;
+        public double KlCoef { get; set; } = RlDefaults.KlCoef;
+
+        [StepInput(Description = "Per-token KL estimator of the loss term: k2 = ½(log π − log π_ref)², whose gradient is that of KL(π‖π_ref); k3 = the low-variance estimate (veRL low_var_kl), whose gradient is that of KL(π_ref‖π).", OneOf = ["k2", "k3"])]
+        public string KlEstimator { get; set; } = RlDefaults.KlEstimator;
+
+        [StepInput(Description = "Passes over each rollout (PPO epochs); beyond 1, the importance ratio π/π_old is clipped to [1 − clip_low, 1 + clip_high].")]
+        [Range(1, 100)]
+        public int PpoEpochs { get; set; } = RlDefaults.PpoEpochs;
+
+        [StepInput(Description = "Optimizer updates per pass: the rollout is shuffled and cut into this many minibatches.")]
+        [Range(1, 4096)]
+        public int Minibatches { get; set; } = RlDefaults.Minibatches;
+
+        [StepInput(Description = "ε_low: lower clip of the importance ratio, 1 − clip_low.")]
+        [Range(0.001, 0.999)]
+        public double ClipLow { get; set; } = RlDefaults.ClipLow;
+
+        [StepInput(Description = "ε_high: upper clip of the importance ratio, 1 + clip_high (DAPO clip-higher when above clip_low).")]
+        [Range(0.001, 100.0)]
+        public double ClipHigh { get; set; } = RlDefaults.ClipHigh;
+
+        [StepInput(Description = "Loss aggregation: token = mean over all response tokens (DAPO); sequence = sum over each response's tokens, mean over responses.", OneOf = ["token", "sequence"])]
+        public string LossAgg { get; set; } = RlDefaults.LossAgg;
+
+        [StepInput(Description = "Drop groups whose K rewards are all equal (no learning signal) and sample further prompts to refill, up to filter_max_rounds rollouts a step.")]
+        public bool FilterGroups { get; set; } = RlDefaults.FilterGroups;
+
+        [StepInput(Description = "filter_groups only: most rollout rounds a step (the first included).")]
+        [Range(1, 100)]
+        public int FilterMaxRounds { get; set; } = RlDefaults.FilterMaxRounds;
 
         [StepInput(Description = "γ of the dynamic anchor: θ_ref ← γ·θ_ref + (1−γ)·θ.")]
         [Range(0.0, 1.0)]
-        public double AnchorEma { get; set; } = 0.9;
+        public double AnchorEma { get; set; } = RlDefaults.AnchorEma;
 
         [StepInput(Description = "N: refresh the anchor every N steps.")]
         [Range(1, 1_000_000)]
-        public int AnchorEvery { get; set; } = 5;
+        public int AnchorEvery { get; set; } = RlDefaults.AnchorEvery;
 
         [StepInput(Description = "Reward of an overlong, repetitive or unparsable response (≤ 0; the verifier gives 1 or 0 otherwise).")]
         [Range(-100.0, 0.0)]
-        public double OverlongPenalty { get; set; } = -1.0;
+        public double OverlongPenalty { get; set; } = RlDefaults.OverlongPenalty;
 
         [StepInput(Description = "n of the repetition check: a response in which one n-token sequence occurs 3 or more times is repetitive (0 = off).")]
         [Range(0, 4096)]
-        public int RepetitionNgram { get; set; } = 24;
+        public int RepetitionNgram { get; set; } = RlDefaults.RepetitionNgram;
 
         [StepInput(Description = "Sequences per forward/backward pass (gradient accumulation; bounds memory only).")]
         [Range(1, 4096)]
-        public int MicroBatch { get; set; } = 64;
+        public int MicroBatch { get; set; } = RlDefaults.MicroBatch;
 
         [StepInput(Description = "Save a resumable state (policy, optimizer, anchor, step) every this many steps (0 = only at the end).")]
         [Range(0, 1_000_000)]
-        public int SaveEvery { get; set; } = 10;
+        public int SaveEvery { get; set; } = RlDefaults.SaveEvery;
 
         [StepInput(Description = "Seed of the prompt pool, prompt order and rollouts.")]
         public int Seed { get; set; }
@@ -116,26 +145,28 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
 
         [StepInput(Description = "Entropy-collapse alarm: fail when the mean token entropy stays below this (nats) for alarm_patience steps (0 = off).")]
         [Range(0.0, 100.0)]
-        public double AlarmEntropyMin { get; set; } = 0.005;
+        public double AlarmEntropyMin { get; set; } = RlDefaults.AlarmEntropyMin;
 
-        [StepInput(Description = "KL blow-up alarm: fail when the mean KL(π‖π_ref) per response stays above this (nats) for alarm_patience steps (0 = off).")]
+        [StepInput(Description = "KL blow-up alarm: fail when the mean KL(π‖π_ref) per response token stays above this (nats) for alarm_patience steps (0 = off).")]
         [Range(0.0, 1e9)]
-        public double AlarmKlMax { get; set; } = 50.0;
+        public double AlarmKlMax { get; set; } = RlDefaults.AlarmKlMax;
 
         [StepInput(Description = "Length-runaway alarm: fail when more than this share of responses hit max_new_tokens for alarm_patience steps (0 = off).")]
         [Range(0.0, 1.0)]
-        public double AlarmOverlongMax { get; set; } = 0.9;
+        public double AlarmOverlongMax { get; set; } = RlDefaults.AlarmOverlongMax;
 
         [StepInput(Description = "Consecutive bad steps before an alarm fails the step.")]
         [Range(1, 1000)]
-        public int AlarmPatience { get; set; } = 3;
+        public int AlarmPatience { get; set; } = RlDefaults.AlarmPatience;
 
         public RlOptions ToOptions() => new()
         {
             Steps = Steps, PromptsPerStep = PromptsPerStep, SamplesPerPrompt = SamplesPerPrompt, Temperature = Temperature, TopP = TopP,
             MaxNewTokens = MaxNewTokens, Lr = Lr, WarmupSteps = WarmupSteps, GradClip = GradClip, EntropyCoef = EntropyCoef, KlCoef = KlCoef,
-            AnchorEma = AnchorEma, AnchorEvery = AnchorEvery, OverlongPenalty = OverlongPenalty, RepetitionNgram = RepetitionNgram,
-            MicroBatch = MicroBatch, Seed = Seed,
+            KlEstimator = Enum.Parse<RlKlEstimator>(KlEstimator, ignoreCase: true), AnchorEma = AnchorEma, AnchorEvery = AnchorEvery,
+            PpoEpochs = PpoEpochs, Minibatches = Minibatches, ClipLow = ClipLow, ClipHigh = ClipHigh,
+            LossAgg = Enum.Parse<RlLossAgg>(LossAgg, ignoreCase: true), FilterGroups = FilterGroups, FilterMaxRounds = FilterMaxRounds,
+            OverlongPenalty = OverlongPenalty, RepetitionNgram = RepetitionNgram, MicroBatch = MicroBatch, Seed = Seed,
             Alarms = new RlAlarmOptions { EntropyMin = AlarmEntropyMin, KlMax = AlarmKlMax, OverlongMax = AlarmOverlongMax, Patience = AlarmPatience },
         };
     }
@@ -160,9 +191,11 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
             resumedFrom = trainer.Step;
             context.Log.Info($"resuming from step {resumedFrom} of {options.Steps}, saved by an earlier attempt");
         }
-        context.Log.Info($"rl on {compute}: {pool.Problems.Count} prompts from {pool.Description}; {options.PromptsPerStep} prompts × K={options.SamplesPerPrompt} per step, temperature {F(options.Temperature)}, lr {F(options.Lr)}, α {F(options.EntropyCoef)}, β {F(options.KlCoef)}");
+        context.Log.Info($"rl on {compute}: {pool.Problems.Count} prompts from {pool.Description}; {options.PromptsPerStep} prompts × K={options.SamplesPerPrompt} per step, temperature {F(options.Temperature)}, lr {F(options.Lr)}, α {F(options.EntropyCoef)}, β {F(options.KlCoef)} ({options.KlEstimator.ToString().ToLowerInvariant()}), " +
+                         $"{options.PpoEpochs} pass(es) × {options.Minibatches} minibatch(es), clip [{F(1 - options.ClipLow)}, {F(1 + options.ClipHigh)}], loss_agg {options.LossAgg.ToString().ToLowerInvariant()}{(options.FilterGroups ? $", filter_groups (≤ {options.FilterMaxRounds} rounds)" : "")}");
 
         var recent = new List<RlStepResult>();
+        long dropped = 0;
         string? previousSave = null;
         while (trainer.Step < options.Steps)
         {
@@ -176,9 +209,12 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
             }
             foreach (var (key, value) in r.Metrics()) context.Metrics.Log(key, r.Step, value);
             recent.Add(r);
+            dropped += r.GroupsDropped;
             context.ReportProgress(r.Step, options.Steps, "steps");
             if (r.Step == 1 || r.Step % 10 == 0 || r.Step == options.Steps)
-                context.Log.Info($"step {r.Step}/{options.Steps}: reward {F(r.Reward)}, accuracy {F(r.Accuracy)}, pass@K {F(r.PassAtK)}, length {r.MeanResponseLen:0.#} (max {r.MaxResponseLen}), entropy {F(r.Entropy)}, kl {F(r.Kl)}, {r.RolloutTokensPerS:0} rollout tok/s");
+                context.Log.Info($"step {r.Step}/{options.Steps}: reward {F(r.Reward)} ± {F(r.RewardStd)}, accuracy {F(r.Accuracy)}, pass@K {F(r.PassAtK)}, zero-variance groups {F(r.ZeroVarianceGroups)}" +
+                                 $"{(options.FilterGroups ? $" ({r.GroupsDropped} dropped, {r.RolloutRounds} round(s))" : "")}, length {r.MeanResponseLen:0.#} (max {r.MaxResponseLen}, overlong {F(r.OverlongRatio)}), " +
+                                 $"entropy {F(r.Entropy)}, kl/token {F(r.Kl)}, clipped {F(r.ClipFraction)}, {r.RolloutTokensPerS:0} rollout tok/s");
             if (r.UpdateSkipped) context.Log.Warn($"step {r.Step}: the gradient was not finite; the update was skipped");
             if (inputs.SaveEvery > 0 && r.Step % inputs.SaveEvery == 0 && r.Step < options.Steps)
             {
@@ -192,6 +228,8 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
             }
         }
 
+        if (options.FilterGroups)
+            context.Log.Info($"filter_groups dropped {dropped} group(s) whose {options.SamplesPerPrompt} rewards were all equal; {trainer.PromptPosition} prompts drawn in all");
         var output = Path.Combine(context.WorkDirectory, "checkpoint");
         trainer.SaveModel(output);
         var checkpoint = await context.Artifacts.PutDirectoryAsync("checkpoint", output, "checkpoint", cancellationToken);

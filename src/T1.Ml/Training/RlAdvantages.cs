@@ -1,8 +1,8 @@
 namespace T1.Ml.Training;
 
 /// <summary>
-/// The per-sample weights of the RL loss, computed over groups of K samples of the same prompt
-/// (the values of group g are at indices g·K … g·K + K − 1).
+/// The per-sample advantages of the RL loss (<see cref="RlObjective"/>), computed over groups of K samples of the same
+/// prompt (the values of group g are at indices g·K … g·K + K − 1). The KL is a loss term, not part of the advantage.
 /// </summary>
 public static class RlAdvantages
 {
@@ -17,36 +17,6 @@ public static class RlAdvantages
             for (int i = g; i < g + k; i++) sum += rewards[i];
             for (int i = g; i < g + k; i++) a[i] = rewards[i] - (sum - rewards[i]) / (k - 1);
         }
-        return a;
-    }
-
-    /// <summary>Centres values within each group of <paramref name="k"/>: v_i − mean_j v_j (the group's values then sum to 0).</summary>
-    public static double[] Centred(IReadOnlyList<double> values, int k)
-    {
-        CheckGroups(values.Count, k, minK: 1);
-        var c = new double[values.Count];
-        for (int g = 0; g < values.Count; g += k)
-        {
-            double mean = 0;
-            for (int i = g; i < g + k; i++) mean += values[i];
-            mean /= k;
-            for (int i = g; i < g + k; i++) c[i] = values[i] - mean;
-        }
-        return c;
-    }
-
-    /// <summary>
-    /// The weight each sample's log π(y_i) gets: Â_i = A_i − β·(KL_i − mean_j KL_j), where KL_i = Σ_t log π(y_t) − log π_ref(y_t)
-    /// is the sample's KL estimate. Minimising −Σ Â_i log π(y_i) is the policy gradient of E[r] − β·KL(π‖π_ref);
-    /// centring the KL over the K samples is its baseline, as the reward's leave-one-out mean is for A.
-    /// </summary>
-    public static double[] Combined(IReadOnlyList<double> rewards, IReadOnlyList<double> kl, int k, double klCoef)
-    {
-        if (rewards.Count != kl.Count) throw new ArgumentException($"{rewards.Count} rewards but {kl.Count} KL values");
-        var a = LeaveOneOut(rewards, k);
-        if (klCoef == 0) return a;
-        var c = Centred(kl, k);
-        for (int i = 0; i < a.Length; i++) a[i] -= klCoef * c[i];
         return a;
     }
 

@@ -30,7 +30,7 @@ public sealed class RlHealthAlarms(RlAlarmOptions options)
             throw Alarm("entropy collapse", "entropy", step, $"mean token entropy below {F(options.EntropyMin)} nats",
                 "raise entropy_coef, lower lr or temperature, or set alarm_entropy_min: 0 to turn this alarm off");
         if (options.KlMax > 0 && Breached("kl", v => v > options.KlMax || double.IsNaN(v)))
-            throw Alarm("KL blow-up", "kl", step, $"KL(π‖π_ref) above {F(options.KlMax)} nats per response",
+            throw Alarm("KL blow-up", "kl", step, $"KL(π‖π_ref) above {F(options.KlMax)} nats per token",
                 "raise kl_coef, lower lr, refresh the anchor more often (anchor_every, anchor_ema), or set alarm_kl_max: 0");
         if (options.OverlongMax > 0 && Breached("overlong_ratio", v => v > options.OverlongMax))
             throw Alarm("length runaway", "overlong_ratio", step, $"more than {F(options.OverlongMax * 100)}% of responses hit max_new_tokens",

@@ -6,8 +6,11 @@ public sealed record RlStepResult
     /// <summary>The step just completed (1-based).</summary>
     public long Step { get; init; }
 
-    /// <summary>Mean reward of the step's K × prompts responses.</summary>
+    /// <summary>Mean reward of every response sampled in the step (refill rounds included).</summary>
     public double Reward { get; init; }
+
+    /// <summary>Standard deviation of those rewards.</summary>
+    public double RewardStd { get; init; }
 
     /// <summary>Share of responses the verifier accepted.</summary>
     public double Accuracy { get; init; }
@@ -15,28 +18,40 @@ public sealed record RlStepResult
     /// <summary>Share of prompts with at least one accepted response among its K.</summary>
     public double PassAtK { get; init; }
 
+    /// <summary>Share of sampled groups whose K rewards are all equal (no leave-one-out signal).</summary>
+    public double ZeroVarianceGroups { get; init; }
+
+    /// <summary>Sampled groups left out of the update by filter_groups (0 without it).</summary>
+    public int GroupsDropped { get; init; }
+
+    /// <summary>Rollout rounds of the step (1 without filter_groups).</summary>
+    public int RolloutRounds { get; init; }
+
     /// <summary>Mean / longest response, in tokens.</summary>
     public double MeanResponseLen { get; init; }
 
     public int MaxResponseLen { get; init; }
 
-    /// <summary>Shares of responses judged overlong, repetitive, unparsable.</summary>
+    /// <summary>Shares of responses judged overlong (cut at max_new_tokens: the clipped ratio), repetitive, unparsable.</summary>
     public double OverlongRatio { get; init; }
 
     public double RepetitionRatio { get; init; }
 
     public double UnparsableRatio { get; init; }
 
-    /// <summary>Mean per-token entropy of the policy over response positions, nats.</summary>
+    /// <summary>Mean per-token entropy of softmax(z/T) over the trained response positions, nats (over every pass of the update).</summary>
     public double Entropy { get; init; }
 
-    /// <summary>Mean KL(π‖π_ref) estimate per response, nats (Σ_t log π − log π_ref over the sampled tokens).</summary>
+    /// <summary>Mean KL(π‖π_ref) per response token, nats: the k3 estimate over the trained tokens (0 when no reference is needed).</summary>
     public double Kl { get; init; }
 
-    /// <summary>The minimised loss (policy-gradient term − α·entropy; the KL enters through the weights).</summary>
+    /// <summary>Share of trained tokens whose ratio was clipped (0 with one on-policy pass).</summary>
+    public double ClipFraction { get; init; }
+
+    /// <summary>The minimised loss (<see cref="RlObjective"/>), mean over the step's optimizer updates.</summary>
     public double Loss { get; init; }
 
-    /// <summary>Global gradient norm before clipping.</summary>
+    /// <summary>Global gradient norm before clipping, mean over the step's optimizer updates.</summary>
     public double GradNorm { get; init; }
 
     /// <summary>Learning rate used.</summary>
@@ -58,8 +73,11 @@ public sealed record RlStepResult
     public IEnumerable<KeyValuePair<string, double>> Metrics()
     {
         yield return new("reward", Reward);
+        yield return new("reward_std", RewardStd);
         yield return new("accuracy", Accuracy);
         yield return new("pass_at_k", PassAtK);
+        yield return new("zero_variance_groups", ZeroVarianceGroups);
+        yield return new("groups_dropped", GroupsDropped);
         yield return new("mean_response_len", MeanResponseLen);
         yield return new("max_response_len", MaxResponseLen);
         yield return new("overlong_ratio", OverlongRatio);
@@ -67,6 +85,7 @@ public sealed record RlStepResult
         yield return new("unparsable_ratio", UnparsableRatio);
         yield return new("entropy", Entropy);
         yield return new("kl", Kl);
+        yield return new("clip_fraction", ClipFraction);
         yield return new("loss", Loss);
         yield return new("grad_norm", GradNorm);
         yield return new("lr", Lr);

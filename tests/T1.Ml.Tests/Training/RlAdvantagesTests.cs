@@ -26,28 +26,6 @@ public class RlAdvantagesTests
     }
 
     [Fact]
-    public void Centred_SubtractsTheGroupMean()
-    {
-        var c = RlAdvantages.Centred([2, 4, 6, /* */ 10, 10, 13], 3);
-        Assert.Equal([-2.0, 0, 2, -1, -1, 2], c.Select(x => Math.Round(x, 12)));
-    }
-
-    [Fact]
-    public void Combined_PenalisesAboveAverageKl_WithinTheGroup()
-    {
-        double[] r = [1, 0, 1, 0];
-        double[] kl = [5, 1, 1, 1]; // sample 0 drifted most from the anchor
-        var w = RlAdvantages.Combined(r, kl, k: 4, klCoef: 0.1);
-        var a = RlAdvantages.LeaveOneOut(r, 4);
-        Assert.Equal(a[0] - 0.1 * (5 - 2), w[0], 12);
-        Assert.Equal(a[1] - 0.1 * (1 - 2), w[1], 12);
-        Assert.Equal(a, RlAdvantages.Combined(r, kl, 4, klCoef: 0));
-        // shifting every KL of a group by a constant changes nothing: only the centred KL matters
-        var shifted = RlAdvantages.Combined(r, kl.Select(x => x + 100).ToArray(), 4, 0.1);
-        for (int i = 0; i < w.Length; i++) Assert.Equal(w[i], shifted[i], 9);
-    }
-
-    [Fact]
     public void Groups_MustDivideTheSamples_AndHaveTwoOrMore()
     {
         Assert.Throws<ArgumentException>(() => RlAdvantages.LeaveOneOut([1, 0, 1], 2));

@@ -68,7 +68,10 @@ public sealed class RlStepTests : IAsyncLifetime
     public async Task Rl_LogsEveryMetricPerStep_AndOutputsALoadableCheckpoint()
     {
         var init = await TinyCheckpoints.StoreAsync(_p);
-        var d = await _p.RunAsync(Yaml(init), timeout: TimeSpan.FromMinutes(3));
+        // The PPO-style inputs as a workflow spells them (an untrained init earns −1 everywhere: filter_groups refills twice).
+        var yaml = Yaml(init).Replace("save_every: 2", "save_every: 2\n      ppo_epochs: 2\n      minibatches: 2\n      clip_low: 0.2\n      clip_high: 0.3\n" +
+                                      "      loss_agg: sequence\n      kl_estimator: k3\n      filter_groups: true\n      filter_max_rounds: 2");
+        var d = await _p.RunAsync(yaml, timeout: TimeSpan.FromMinutes(3));
         var step = d.Steps.Single();
         Assert.True(step.Status == StepStatus.Succeeded, step.Error);
         var outputs = TinyCheckpoints.Outputs(d, "rl");
@@ -77,8 +80,8 @@ public sealed class RlStepTests : IAsyncLifetime
 
         await using var db = _p.Get<DatabaseFactory>().Create();
         var metrics = await db.Metrics.Where(m => m.RunId == d.Run.Id).ToListAsync();
-        string[] keys = ["reward", "accuracy", "pass_at_k", "mean_response_len", "max_response_len", "overlong_ratio", "repetition_ratio",
-            "entropy", "kl", "rollout_tokens_per_s", "train_tokens_per_s"];
+        string[] keys = ["reward", "reward_std", "accuracy", "pass_at_k", "zero_variance_groups", "groups_dropped", "mean_response_len", "max_response_len",
+            "overlong_ratio", "repetition_ratio", "entropy", "kl", "clip_fraction", "rollout_tokens_per_s", "train_tokens_per_s"];
         foreach (var key in keys)
             Assert.Equal([1L, 2L, 3L], metrics.Where(m => m.Key == key).Select(m => m.Step).Order());
 
@@ -88,6 +91,8 @@ public sealed class RlStepTests : IAsyncLifetime
         Assert.NotNull(loaded.Tokenizer);
         Assert.Equal(3, loaded.TrainerState!.Step);
         Assert.Contains(d.Artifacts, a => a.Name == "resume"); // saved at step 2
+        // Untrained, every response earns −1: 2 rounds × 2 groups without signal; the first round's are trained on (only entropy and KL act), the refill's dropped.
+        Assert.Equal([2.0, 2.0, 2.0], metrics.Where(m => m.Key == "groups_dropped").OrderBy(m => m.Step).Select(m => m.Value));
     }
 
     [Fact]
