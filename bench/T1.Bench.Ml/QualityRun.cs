@@ -59,7 +59,7 @@ public static class QualityRun
                 }
             },
         };
-        Console.WriteLine($"{task} d{difficulty}: {examples.Count} traces ({data.Tokens} tokens, {data.TargetTokens} response tokens, mean {data.Tokens / (double)data.Examples.Count:F1}/example, {data.Truncated} cut), " +
+        Console.WriteLine($"{task} d{difficulty}: {examples.Count} traces ({data.Tokens} tokens, {data.TargetTokens} response tokens, mean {data.Tokens / (double)data.Examples.Count:F1}/example, {data.TooLong} longer than max_len, left out), " +
             $"tokenizer {tokenizer.VocabSize} ids, model {preset} {model.ParameterCount:N0} params, {trainer.TotalSteps(data)} steps, {device}");
         var outDir = Directory.CreateTempSubdirectory("t1-bench-quality-").FullName;
         try

@@ -69,7 +69,7 @@ public static class TrainThroughput
         var dir = Directory.CreateTempSubdirectory("t1-bench-train-").FullName;
         try
         {
-            await new SftTrainer(model, new FixedTokenizer(config.VocabSize), options) { OnMetrics = windows.Add }.TrainAsync(new SftData(examples, 0, 0), dir);
+            await new SftTrainer(model, new FixedTokenizer(config.VocabSize), options) { OnMetrics = windows.Add }.TrainAsync(new SftData(examples, 0), dir);
         }
         finally
         {

@@ -49,7 +49,7 @@ public sealed class SftStep : StepHandler<SftStep.Inputs>
         [Range(1, 1024)]
         public int GradAccum { get; set; } = 1;
 
-        [StepInput(Description = "Longest training sequence in tokens; longer examples are cut.")]
+        [StepInput(Description = "Longest training sequence in tokens (prompt + response + end of text); longer examples are left out and counted (metric examples_too_long), never cut.")]
         [Range(8, 32_768)]
         public int MaxLen { get; set; } = SftDefaults.MaxLen;
 
@@ -98,7 +98,7 @@ public sealed class SftStep : StepHandler<SftStep.Inputs>
 
         var data = SftData.Encode(examples, tokenizer, options.MaxLen);
         if (data.Examples.Count == 0)
-            throw new StepFailedException($"no example fits max_len {options.MaxLen}: every prompt is at least that long; raise max_len.");
+            throw new StepFailedException($"no example fits max_len {options.MaxLen}: all {examples.Count} are longer (prompt + response + end of text); raise max_len.");
         // Metrics every 10 steps, more often in short runs (at least ~20 points per curve).
         options = options with { LogEvery = (int)Math.Clamp(SftTrainer.CountSteps(data.Examples.Count, options) / 20, 1, 10) };
         var trainer = new SftTrainer(model, tokenizer, options)
@@ -120,11 +120,12 @@ public sealed class SftStep : StepHandler<SftStep.Inputs>
         };
         long total = trainer.TotalSteps(data);
         context.Log.Info(string.Create(CultureInfo.InvariantCulture,
-            $"sft: {data.Examples.Count} examples ({data.Tokens} tokens, {data.TargetTokens} with loss; {data.Truncated} cut, {data.Dropped} dropped at max_len {options.MaxLen}); " +
+            $"sft: {data.Examples.Count} examples ({data.Tokens} tokens, {data.TargetTokens} with loss; {data.TooLong} dropped as longer than max_len {options.MaxLen}); " +
             $"model {origin}, {model.ParameterCount:N0} parameters, vocabulary {tokenizer.VocabSize}; {total} steps " +
             $"({options.Epochs} epochs × batch {options.BatchSize} × grad_accum {options.GradAccum}); {device}"));
-        if (data.Truncated > 0)
-            context.Log.Warn($"{data.Truncated} of {examples.Count} examples are longer than max_len {options.MaxLen} and were cut; raise max_len to train on their endings.");
+        context.Metrics.Log("examples_too_long", 0, data.TooLong);
+        if (data.TooLong > 0)
+            context.Log.Warn($"{data.TooLong} of {examples.Count} examples are longer than max_len {options.MaxLen} and were left out (cut, they would lose their end of text); raise max_len to train on them.");
         if (resume is not null)
             context.Log.Info($"resuming from step {Checkpoint.ReadTrainerState(resume)?.Step} of {total} (state saved by an earlier attempt)");
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using T1.Ml.Tasks;
 
 namespace T1.Ml.Synthesis;
@@ -6,7 +5,8 @@ namespace T1.Ml.Synthesis;
 /// <summary>
 /// Arithmetic traces. Wrong attempts make one plausible slip: + or − before * (order), a carry error (±10),
 /// an off-by-one, or a reversed subtraction (sign); later steps compute correctly from the wrong value.
-/// The check rewrites the expression with products first ("45+27*12=45+324=369").
+/// Every check redoes the attempt's own steps (<see cref="ArithmeticCheck"/>), and the reflection cites the step
+/// the check found wrong; neither is told the true answer.
 /// </summary>
 internal sealed class ArithmeticTraces : ITraceWriter
 {
@@ -17,9 +17,8 @@ internal sealed class ArithmeticTraces : ITraceWriter
     public (IReadOnlyList<string> Lines, string Answer) Write(Problem problem, int wrongAttempts, Random random)
     {
         var expression = problem.Metadata["expression"];
-        var (values, ops) = Parse(expression);
+        var (values, ops) = ArithmeticCheck.Parse(expression);
         var (steps, answer, _) = Evaluate(values, ops, precedence: true, slipAt: -1, Slip.Carry, random);
-        var check = CheckChain(expression, values, ops);
         var lines = new List<string>();
         var seen = new HashSet<long> { answer };
         for (var attempt = 0; attempt < wrongAttempts; attempt++)
@@ -31,24 +30,17 @@ internal sealed class ArithmeticTraces : ITraceWriter
                 var slipAt = slip == Slip.Order ? -1 : random.Next(ops.Count);
                 var (wrongSteps, wrong, slipped) = Evaluate(values, ops, precedence, slipAt, slip, random);
                 if ((slip != Slip.Order && slipped is null) || !seen.Add(wrong)) continue;
+                var check = ArithmeticCheck.Of(expression, wrongSteps);
                 lines.Add(TraceText.TryPrefix + string.Join(", ", wrongSteps) + ".");
-                lines.Add($"{TraceText.CheckPrefix}{check}, not {TraceText.N(wrong)}.");
-                lines.Add($"That gives {TraceText.N(wrong)}, not {TraceText.N(answer)}; the mistake was {Describe(slip, slipped ?? "", ops)}.");
+                lines.Add(check.Line);
+                lines.Add(check.Reflection(TraceText.N(wrong))!);
                 break;
             }
         }
         lines.Add(TraceText.TryPrefix + string.Join(", ", steps) + ".");
-        lines.Add($"{TraceText.CheckPrefix}{check}, correct.");
+        lines.Add(ArithmeticCheck.Of(expression, steps).Line);
         return (lines, TraceText.N(answer));
     }
-
-    private static string Describe(Slip slip, string slipped, IReadOnlyList<char> ops) => slip switch
-    {
-        Slip.Order => $"doing {ops.First(o => o != '*')} before *",
-        Slip.Carry => $"a carry in {slipped}",
-        Slip.OffByOne => $"{slipped}, off by one",
-        _ => $"the sign of {slipped}",
-    };
 
     /// <summary>
     /// Evaluates with or without precedence. At step <paramref name="slipAt"/> the claimed result is wrong
@@ -83,40 +75,5 @@ internal sealed class ArithmeticTraces : ITraceWriter
             os.RemoveAt(i);
         }
         return (steps, vals[0], slipped);
-    }
-
-    /// <summary>"45+27*12=45+324=369": the expression, then with products done, then the value.</summary>
-    private static string CheckChain(string expression, List<long> values, List<char> ops)
-    {
-        var parts = new List<string> { expression };
-        if (ops.Contains('*') && ops.Any(o => o != '*'))
-        {
-            var vals = new List<long> { values[0] };
-            var rest = new List<char>();
-            for (var k = 0; k < ops.Count; k++)
-            {
-                if (ops[k] == '*') vals[^1] *= values[k + 1];
-                else { rest.Add(ops[k]); vals.Add(values[k + 1]); }
-            }
-            parts.Add(TraceText.N(vals[0]) + string.Concat(rest.Select((o, k) => o + TraceText.N(vals[k + 1]))));
-        }
-        var value = IntExpression.TryParse(expression)!.ValueOrNull()!.Value;
-        parts.Add(value.ToString(CultureInfo.InvariantCulture));
-        return string.Join("=", parts);
-    }
-
-    private static (List<long> Values, List<char> Ops) Parse(string expression)
-    {
-        var values = new List<long>();
-        var ops = new List<char>();
-        var start = 0;
-        for (var i = 0; i <= expression.Length; i++)
-        {
-            if (i < expression.Length && char.IsAsciiDigit(expression[i])) continue;
-            values.Add(long.Parse(expression[start..i], CultureInfo.InvariantCulture));
-            if (i < expression.Length) ops.Add(expression[i]);
-            start = i + 1;
-        }
-        return (values, ops);
     }
 }

@@ -7,14 +7,14 @@ namespace T1.Ml.Synthesis;
 /// <code>
 /// &lt;think&gt;
 /// Try: 45+27=72, 72*12=864.
-/// Check: 45+27*12=45+324=369, not 864.
-/// That gives 864, not 369; the mistake was doing + before *.
+/// Check: * before +: 27*12=324, not 45+27.
+/// That gives 864, but step 1 is wrong: doing + before *.
 /// Try: 27*12=324, 45+324=369.
-/// Check: 45+27*12=45+324=369, correct.
+/// Check: 27*12=324, 45+324=369, correct.
 /// &lt;/think&gt;
 /// Final answer: \boxed{369}
 /// </code>
-/// "Check:" lines hold only true equalities, so they can be recomputed.
+/// "Check:" lines recompute the attempt above them (its steps, or its x substituted) and hold only true equalities.
 /// </summary>
 internal static class TraceText
 {

@@ -40,8 +40,8 @@ public sealed record EncodedExample(int[] Ids, int PromptLength)
     public int TargetCount => Ids.Length - PromptLength;
 }
 
-/// <summary>A tokenized dataset and what was cut to fit <see cref="SftOptions.MaxLen"/>.</summary>
-public sealed record SftData(IReadOnlyList<EncodedExample> Examples, int Truncated, int Dropped)
+/// <summary>A tokenized dataset and how many examples did not fit <see cref="SftOptions.MaxLen"/>.</summary>
+public sealed record SftData(IReadOnlyList<EncodedExample> Examples, int TooLong)
 {
     /// <summary>All tokens (prompt and response) of the kept examples.</summary>
     public long Tokens => Examples.Sum(e => (long)e.Ids.Length);
@@ -50,29 +50,24 @@ public sealed record SftData(IReadOnlyList<EncodedExample> Examples, int Truncat
     public long TargetTokens => Examples.Sum(e => (long)e.TargetCount);
 
     /// <summary>
-    /// Encodes <paramref name="examples"/> with <see cref="ChatFormat.EncodeExample"/>. An example longer
-    /// than <paramref name="maxLen"/> keeps its first <paramref name="maxLen"/> ids (counted in
-    /// <see cref="Truncated"/>); one whose prompt leaves no room for a response token is dropped.
+    /// Encodes <paramref name="examples"/> with <see cref="ChatFormat.EncodeExample"/>. An example longer than
+    /// <paramref name="maxLen"/> ids (prompt + response + end of text) is dropped and counted in <see cref="TooLong"/>:
+    /// cut, it would lose its end-of-text target and its final answer, and teach the model to go on instead of stopping.
     /// </summary>
     public static SftData Encode(IEnumerable<SftExample> examples, ITextTokenizer tokenizer, int maxLen)
     {
         var kept = new List<EncodedExample>();
-        int truncated = 0, dropped = 0;
+        int tooLong = 0;
         foreach (var e in examples)
         {
             var (ids, promptLength) = ChatFormat.EncodeExample(tokenizer, e.Prompt, e.Response);
-            if (promptLength >= maxLen)
-            {
-                dropped++;
-                continue;
-            }
             if (ids.Length > maxLen)
             {
-                ids = ids[..maxLen];
-                truncated++;
+                tooLong++;
+                continue;
             }
             kept.Add(new EncodedExample(ids, promptLength));
         }
-        return new SftData(kept, truncated, dropped);
+        return new SftData(kept, tooLong);
     }
 }

@@ -27,8 +27,8 @@ public sealed record SftOptions
     public int GradAccum { get; init; } = 1;
 
     /// <summary>
-    /// Longest training sequence in tokens (prompt + response + end of text). Longer examples are cut at
-    /// the end (loss on the response tokens that remain); examples whose prompt alone fills it are dropped.
+    /// Longest training sequence in tokens (prompt + response + end of text). Longer examples are left out
+    /// and counted (<see cref="SftData.TooLong"/>): cut, they would lose their end-of-text target.
     /// </summary>
     public int MaxLen { get; init; } = SftDefaults.MaxLen;
 

@@ -25,16 +25,84 @@ public partial class TraceSynthesizerTests
             Assert.NotEmpty(checks);
             foreach (var line in checks)
             {
-                var m = CheckLine().Match(line);
-                Assert.True(m.Success, line);
-                var values = m.Groups["chain"].Value.Split('=').Select(Compute).ToList();
-                Assert.True(values.Distinct().Count() == 1, $"false equality in: {line}");
-                if (m.Groups["not"].Success) Assert.NotEqual(decimal.Parse(m.Groups["not"].Value, CultureInfo.InvariantCulture), values[0]);
-                else Assert.Equal(Expected(problem), values[0]);
+                // "Check: e1, e2, …, correct." or "…, not N." or (arithmetic order) "Check: * before +: e, not a+b."
+                Assert.True(line.EndsWith('.'), line);
+                var items = line["Check: ".Length..^1].Split(", ");
+                decimal? last = null;
+                string? lastLeft = null;
+                foreach (var item in items)
+                {
+                    if (item == "correct") Assert.Equal(Expected(problem), last);
+                    else if (item.StartsWith("not ", StringComparison.Ordinal))
+                    {
+                        if (Regex.IsMatch(item, @"^not -?\d+$")) Assert.NotEqual(Compute(item[4..]), last); // a claimed value the check refutes
+                        else Assert.NotEqual(lastLeft, item[4..]);                                          // an operation done out of order
+                    }
+                    else
+                    {
+                        var parts = Regex.Replace(item, @"^\* before [+-]: ", "").Split('=');
+                        var values = parts.Select(Compute).ToList();
+                        Assert.True(values.Count >= 2 && values.Distinct().Count() == 1, $"false equality '{item}' in: {line}");
+                        (last, lastLeft) = (values[0], parts[0]);
+                    }
+                }
+                Assert.True(items[^1] == "correct" || items[^1].StartsWith("not ", StringComparison.Ordinal), line);
             }
-            Assert.StartsWith("Check: ", checks[^1]);
             Assert.EndsWith(", correct.", checks[^1]);
         }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void ArithmeticChecks_RecomputeTheAttempt_AndReflectionsCiteTheStepThatDiffers(int difficulty)
+    {
+        int wrongAttempts = 0, wrongBeforeTheLastStep = 0, checksShowingTheAnswer = 0;
+        foreach (var (problem, trace) in Sample("arithmetic", difficulty, firstTryShare: 0))
+        {
+            var lines = Lines(trace);
+            var answer = problem.Answer;
+            for (int i = 0; i < lines.Length; i++)
+            {
+                if (!lines[i].StartsWith("Try: ", StringComparison.Ordinal) || lines[i + 2].StartsWith("</think>", StringComparison.Ordinal)) continue;
+                wrongAttempts++;
+                var steps = StepsOf(lines[i]).ToList();
+                var (k, expectedStep) = FirstWrongStep(problem.Metadata["expression"], steps);
+                var written = steps[k - 1][..steps[k - 1].LastIndexOf('=')];
+                Assert.StartsWith($"That gives {AttemptResult(lines[i], "arithmetic")}, but step {k} is wrong: ", lines[i + 2]);
+                // The check redoes the attempt's steps 1..k and stops at the one that differs, naming it.
+                if (expectedStep == written) Assert.EndsWith($"{expectedStep}={Compute(written)}, not {steps[k - 1][(written.Length + 1)..]}.", lines[i + 1]);
+                else Assert.EndsWith($"{expectedStep}={Compute(expectedStep)}, not {written}.", lines[i + 1]);
+                Assert.Equal(k - 1, lines[i + 1].Split(", ").Length - 2); // the steps before k, then the one that differs, then "not …"
+                if (k == steps.Count) continue;
+                wrongBeforeTheLastStep++;
+                if (Regex.IsMatch(lines[i + 1], $@"(?<![\d-]){Regex.Escape(answer)}(?!\d)")) checksShowingTheAnswer++;
+            }
+        }
+        Assert.True(wrongAttempts > 100, $"only {wrongAttempts} wrong attempts");
+        if (difficulty == 5) Assert.True(wrongBeforeTheLastStep > 50, $"only {wrongBeforeTheLastStep} attempts go wrong before their last step");
+        // An oracle check shows the true value after every attempt; a recomputing one stops at the wrong step, so when that
+        // step is not the last the answer appears only by coincidence (an intermediate value equal to it).
+        Assert.True(checksShowingTheAnswer <= wrongBeforeTheLastStep / 10, $"{checksShowingTheAnswer} of {wrongBeforeTheLastStep} checks of attempts wrong before their last step show the answer");
+    }
+
+    /// <summary>Independent walk: the 1-based first step of an attempt that is not precedence's next operation or does not compute, and what that step should be.</summary>
+    private static (int Step, string Expected) FirstWrongStep(string expression, List<string> steps)
+    {
+        var values = Regex.Matches(expression, @"\d+").Select(m => long.Parse(m.Value, CultureInfo.InvariantCulture)).ToList();
+        var ops = Regex.Matches(expression, @"[+\-*]").Select(m => m.Value[0]).ToList();
+        for (int k = 0; k < steps.Count; k++)
+        {
+            int i = ops.Contains('*') ? ops.IndexOf('*') : 0;
+            var right = values[i + 1].ToString(CultureInfo.InvariantCulture);
+            var expected = $"{values[i].ToString(CultureInfo.InvariantCulture)}{ops[i]}{(values[i + 1] < 0 ? $"({right})" : right)}";
+            var written = steps[k][..steps[k].LastIndexOf('=')];
+            if (written != expected || !IsTrue(steps[k])) return (k + 1, expected);
+            values[i] = (long)Compute(written);
+            values.RemoveAt(i + 1);
+            ops.RemoveAt(i);
+        }
+        throw new InvalidOperationException($"no wrong step in {string.Join(", ", steps)}");
     }
 
     [Theory]
@@ -168,6 +236,4 @@ public partial class TraceSynthesizerTests
         return Compute(steps[^1].Split('=')[^1]);
     }
 
-    [GeneratedRegex(@"^Check: (?<chain>[^,]+), (?:not (?<not>-?\d+)|correct)\.$")]
-    private static partial Regex CheckLine();
 }

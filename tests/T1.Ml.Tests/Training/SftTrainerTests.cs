@@ -155,14 +155,14 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
-    public void Encode_CutsLongExamples_AndDropsThoseWithoutRoomForAResponse()
+    public void Encode_DropsExamplesLongerThanMaxLen_AndCountsThem_SoNoneLosesItsEndOfText()
     {
         var tokenizer = BpeTrainer.Train(["Echo 1.\n<think>\n1\n</think>"], vocabSize: 270);
         var data = SftData.Encode([new SftExample("Echo 1.", "short"), new SftExample("Echo 2.", new string('x', 100)), new SftExample(new string('y', 40), "z")], tokenizer, 30);
-        Assert.Equal(2, data.Examples.Count);
-        Assert.Equal(1, data.Truncated);
-        Assert.Equal(1, data.Dropped);
-        Assert.Equal(30, data.Examples[1].Ids.Length);
+        Assert.Equal(2, data.TooLong);
+        var kept = Assert.Single(data.Examples);
+        Assert.Equal(tokenizer.Special.EndOfText, kept.Ids[^1]); // every kept example ends with its end-of-text target
+        Assert.Equal(ChatFormat.EncodeExample(tokenizer, "Echo 1.", "short").Ids, kept.Ids);
     }
 
     [Fact]
