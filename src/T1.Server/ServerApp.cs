@@ -10,6 +10,7 @@ using T1.Server.Api;
 using T1.Server.Auth;
 using T1.Server.Hosting;
 using T1.Server.Portal;
+using T1.Server.Security;
 
 namespace T1.Server;
 
@@ -26,7 +27,8 @@ public static class ServerApp
         builder.WebHost.UseUrls(urls);
         if (logging is not null) logging(builder.Logging);
         builder.Services.AddT1(options, worker);
-        builder.Services.AddT1Access(options, AccessMode.For(options.Auth, urls));
+        var mode = AccessMode.For(options.Auth, urls);
+        builder.Services.AddT1Access(options, mode);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -43,6 +45,7 @@ public static class ServerApp
         builder.Services.AddPortal();
         var app = builder.Build();
 
+        app.UseT1Security(mode);
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiErrors.StatusFor });
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -51,6 +54,7 @@ public static class ServerApp
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
         app.MapT1Api();
         app.MapKeysApi();
+        app.MapUsersApi();
         app.MapAccountEndpoints();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("T1 Platform API")).AllowAnonymous();

@@ -6,12 +6,12 @@ using T1.Server.Auth;
 namespace T1.Cli.Commands;
 
 /// <summary>
-/// `t1 keys create|list|revoke` and `t1 users create|list`: accounts of the portal and API, written straight into the
+/// `t1 keys create|list|revoke` (and `t1 users`, <see cref="UsersCommands"/>): accounts of the portal and API, written straight into the
 /// metadata database (like `t1 models`), for the first keys of a server and for scripts that set one up.
 /// </summary>
 internal static class AccessCommands
 {
-    private static readonly Option<string> Role = new("--role", "-r")
+    internal static readonly Option<string> Role = new("--role", "-r")
     {
         Description = $"Required: one of {string.Join(", ", Roles.All)}.",
     };
@@ -20,7 +20,7 @@ internal static class AccessCommands
     public static void AddTo(RootCommand root)
     {
         root.Subcommands.Add(CreateKeys());
-        root.Subcommands.Add(CreateUsers());
+        root.Subcommands.Add(UsersCommands.Create());
     }
 
     private static Command CreateKeys()
@@ -29,14 +29,6 @@ internal static class AccessCommands
         cmd.Subcommands.Add(CreateKey());
         cmd.Subcommands.Add(ListKeys());
         cmd.Subcommands.Add(RevokeKey());
-        return cmd;
-    }
-
-    private static Command CreateUsers()
-    {
-        var cmd = new Command("users", "Portal users (sign-in at /login); passwords are stored as salted hashes.");
-        cmd.Subcommands.Add(CreateUser());
-        cmd.Subcommands.Add(ListUsers());
         return cmd;
     }
 
@@ -94,54 +86,15 @@ internal static class AccessCommands
         return cmd;
     }
 
-    private static Command CreateUser()
-    {
-        var name = new Argument<string>("name") { Description = "The sign-in name." };
-        var cmd = new Command("create", "Create a portal user with a generated password, printed once (they change it with POST /api/me/password).") { name, Role };
-        cmd.SetAction(async (parse, ct) =>
-        {
-            var role = CheckedRole(parse.GetValue(Role));
-            var store = await StoreAsync(parse, ct);
-            var user = parse.GetValue(name)!.Trim();
-            if ((await store.ListUsersAsync(ct)).Any(u => u.Name == user))
-                throw new CliException($"user '{user}' already exists; `t1 users list` shows the users, pick another name.");
-            var password = AccountStore.NewPassword();
-            await Checked(() => store.CreateUserAsync(user, password, role, ct));
-            Console.WriteLine($"user '{user}' ({role}) created. Password, shown only now: {password}");
-            return CliErrors.Ok;
-        });
-        return cmd;
-    }
-
-    private static Command ListUsers()
-    {
-        var cmd = new Command("list", "Portal users: name, role, created.");
-        cmd.SetAction(async (parse, ct) =>
-        {
-            var users = await (await StoreAsync(parse, ct)).ListUsersAsync(ct);
-            if (users.Count == 0)
-            {
-                Console.WriteLine("no users yet; `t1 users create NAME --role viewer` creates one (or start `t1 serve` with sign-in required).");
-                return CliErrors.Ok;
-            }
-            var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("name", "role", "created");
-            foreach (var u in users) table.AddRow(Markup.Escape(u.Name), u.Role, RunPrinter.Time(u.CreatedAt));
-            AnsiConsole.Write(table);
-            return CliErrors.Ok;
-        });
-        return cmd;
-    }
-
-    private static async Task<AccountStore> StoreAsync(ParseResult parse, CancellationToken ct) =>
+    internal static async Task<AccountStore> StoreAsync(ParseResult parse, CancellationToken ct) =>
         new(await CliServices.DatabaseAsync(CliServices.Options(parse), ct));
 
-    private static string CheckedRole(string? role) => Roles.IsValid(role?.Trim().ToLowerInvariant())
+    internal static string CheckedRole(string? role) => Roles.IsValid(role?.Trim().ToLowerInvariant())
         ? role!.Trim().ToLowerInvariant()
         : throw new CliException((role is null ? "a role is required" : $"role '{role}' is not one of {string.Join(", ", Roles.All)}")
             + "; give --role viewer (read), operator (also run, cancel, schedules) or admin (also publish, promote, manage keys).");
 
-    private static async Task<T> Checked<T>(Func<Task<T>> body)
+    internal static async Task<T> Checked<T>(Func<Task<T>> body)
     {
         try { return await body(); }
         catch (ArgumentException e) { throw new CliException(e.Message.Split(" (Parameter", 2)[0]); }

@@ -24,7 +24,8 @@ public static class T1Api
 
         api.MapPost("/definitions/validate", async (HttpRequest request, StepCatalog catalog) =>
         {
-            var (text, file) = await ReadYamlAsync(request);
+            var (text, file, refused) = await WorkflowBody.ReadAsync(request);
+            if (refused is not null) return refused;
             var result = WorkflowLoader.Load(text, file, catalog);
             return result.Definition is null
                 ? InvalidWorkflow(result)
@@ -33,7 +34,8 @@ public static class T1Api
 
         api.MapPost("/definitions", async (HttpRequest request, StepCatalog catalog, ScheduleRegistry schedules, CancellationToken ct) =>
         {
-            var (text, file) = await ReadYamlAsync(request);
+            var (text, file, refused) = await WorkflowBody.ReadAsync(request);
+            if (refused is not null) return refused;
             var result = WorkflowLoader.Load(text, file, catalog);
             if (result.Definition is null) return InvalidWorkflow(result);
             var record = await schedules.RegisterAsync(result.Definition, ct);
@@ -47,22 +49,7 @@ public static class T1Api
             return all.Select(DefinitionView.From);
         });
 
-        api.MapPost("/runs", async (StartRunRequest body, StepCatalog catalog, WorkflowEngine engine, CancellationToken ct) =>
-        {
-            if (string.IsNullOrWhiteSpace(body.Workflow))
-                return ApiErrors.Problem("Missing workflow", "Send {\"workflow\": \"<YAML text>\", \"params\": {\"name\": \"value\"}}.");
-            var result = WorkflowLoader.Load(body.Workflow, body.FileName ?? "request.yaml", catalog);
-            if (result.Definition is null) return InvalidWorkflow(result);
-            try
-            {
-                var run = await engine.StartRunAsync(result.Definition, body.Params ?? new Dictionary<string, string>(), RunTrigger.Api, ct);
-                return Results.Created($"/api/runs/{run.Id}", RunView.From(run));
-            }
-            catch (WorkflowParamException e)
-            {
-                return ApiErrors.Problem("Unknown param", e.Message);
-            }
-        }).RequireAuthorization(Roles.Operator);
+        api.MapPost("/runs", StartRun.HandleAsync).RequireAuthorization(Roles.Operator);
 
         api.MapGet("/runs", async (RunQueries runs, int? limit, int? offset, string? workflow, string? status, CancellationToken ct) =>
         {
@@ -107,7 +94,8 @@ public static class T1Api
                 return ApiErrors.Problem("Bad artifact id", $"'{sha256}' is not 64 lowercase hex digits.");
             string path;
             try { path = await cache.GetLocalPathAsync(reference, ct); }
-            catch (ArtifactNotFoundException e) { return ApiErrors.Problem("Artifact not found", e.Message, StatusCodes.Status404NotFound); }
+            // Not the exception's message: it names where the store lives (a server path or bucket).
+            catch (ArtifactNotFoundException) { return ApiErrors.Problem("Artifact not found", $"there is no artifact {sha256} in this server's artifact store; artifacts of a run are listed by GET /api/runs/{{id}}.", StatusCodes.Status404NotFound); }
             return File.Exists(path)
                 ? Results.File(path, "application/octet-stream", sha256)
                 : ApiErrors.Problem("Artifact is a folder", $"artifact {sha256} is a folder; download its files from /api/artifacts/<file sha256> (see its manifest).", StatusCodes.Status409Conflict);
@@ -116,20 +104,10 @@ public static class T1Api
 
     private static IResult NotFound(string id) => ApiErrors.Problem("Run not found", $"there is no run '{id}'; list runs with GET /api/runs.", StatusCodes.Status404NotFound);
 
-    private static IResult InvalidWorkflow(WorkflowLoadResult result) =>
+    internal static IResult InvalidWorkflow(WorkflowLoadResult result) =>
         ApiErrors.Problem("Invalid workflow", $"{result.Diagnostics.Count} problem(s) in the workflow.", extensions: result.Diagnostics.Select(d => new
         {
             file = d.File, line = d.Line, column = d.Column, message = d.Message, text = d.ToString(),
         }).ToList());
-
-    private static async Task<(string Text, string File)> ReadYamlAsync(HttpRequest request)
-    {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync();
-        var file = request.Query["file"].FirstOrDefault() ?? "request.yaml";
-        if (string.IsNullOrWhiteSpace(text)) throw new BadHttpRequestException("the request body must be the workflow YAML", StatusCodes.Status400BadRequest);
-        return (text, file);
-    }
 }
 
-public sealed record StartRunRequest(string? Workflow, Dictionary<string, string>? Params, string? FileName);

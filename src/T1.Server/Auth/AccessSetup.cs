@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using T1.Server.Hosting;
+using T1.Server.Security;
 
 namespace T1.Server.Auth;
 
@@ -23,7 +24,11 @@ public static class AccessSetup
         services.AddSingleton(options.Auth);
         services.AddSingleton(new AccessStatus(mode));
         services.AddSingleton<AccountStore>();
+        services.AddSingleton<SignInGuard>();
+        services.AddSingleton<UserAdministration>();
         services.AddHostedService<FirstAdminService>();
+        SecuritySetup.Validate(options.Auth);
+        services.AddT1Security(options.Auth, mode);
 
         var auth = services.AddAuthentication(mode.Open ? OpenAccessHandler.SchemeName : Selector);
         if (mode.Open)
@@ -41,13 +46,18 @@ public static class AccessSetup
                 o.Cookie.HttpOnly = true;
                 // Strict: no cross-site request carries the cookie, so the cookie-authenticated API cannot be forged from elsewhere.
                 o.Cookie.SameSite = SameSiteMode.Strict;
+                // Secure whenever the request is HTTPS (also behind a TLS proxy: X-Forwarded-Proto from a trusted proxy).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";
                 o.ReturnUrlParameter = "returnUrl";
                 o.Events.OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized, redirect: true);
                 o.Events.OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden, redirect: false);
+                o.Events.OnValidatePrincipal = SessionStamp.ValidateAsync;
             });
+            // Open portal pages re-check the stamp too (a Blazor circuit makes no further HTTP requests).
+            services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StampRevalidatingStateProvider>();
         }
         services.AddAuthorization(o =>
         {
@@ -73,15 +83,24 @@ public static class AccessSetup
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/account/login", async ([FromForm] string? user, [FromForm] string? password, [FromForm] string? returnUrl,
-            HttpContext context, AccountStore accounts, AccessMode mode) =>
+            HttpContext context, SignInGuard guard, AccessMode mode) =>
         {
             var target = IsLocal(returnUrl) ? returnUrl! : "/";
             if (mode.Open) return Results.LocalRedirect(target);
-            var record = await accounts.VerifyPasswordAsync(user ?? "", password ?? "", context.RequestAborted);
-            if (record is null) return Results.LocalRedirect("/login?error=1&returnUrl=" + Uri.EscapeDataString(target));
-            await context.SignInAsync(CookieScheme, Roles.Principal(record.Name, record.Role, CookieScheme));
+            var result = await guard.CheckAsync(user ?? "", password ?? "", ClientAddress.Of(context), context.RequestAborted);
+            if (result.User is null)
+            {
+                var error = result.Outcome switch
+                {
+                    SignInOutcome.Locked => "locked&minutes=" + Math.Max(1, (int)Math.Ceiling((result.LockedUntil!.Value - DateTime.UtcNow).TotalMinutes)),
+                    SignInOutcome.Disabled => "disabled",
+                    _ => "1",
+                };
+                return Results.LocalRedirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(target)}");
+            }
+            await context.SignInAsync(CookieScheme, SessionStamp.Principal(result.User));
             return Results.LocalRedirect(target);
-        }).AllowAnonymous().ExcludeFromDescription();
+        }).AllowAnonymous().RequireRateLimiting(SecuritySetup.SignInPolicy).ExcludeFromDescription();
 
         app.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, AccessMode mode) =>
         {

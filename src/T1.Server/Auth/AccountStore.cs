@@ -25,7 +25,7 @@ public sealed class AccountStore(DatabaseFactory database)
         if (!Roles.IsValid(role)) throw new ArgumentException($"role '{role}' is not one of {string.Join(", ", Roles.All)}.", nameof(role));
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a user needs a name.", nameof(name));
         if (password.Length < 8) throw new ArgumentException("a password needs at least 8 characters.", nameof(password));
-        var user = new UserRecord { Name = name.Trim(), PasswordHash = "", Role = role, CreatedAt = DateTime.UtcNow };
+        var user = new UserRecord { Name = name.Trim(), PasswordHash = "", Role = role, CreatedAt = DateTime.UtcNow, SecurityStamp = NewStamp() };
         user.PasswordHash = Hasher.HashPassword(user, password);
         await using var db = database.Create();
         db.Users.Add(user);
@@ -33,24 +33,40 @@ public sealed class AccountStore(DatabaseFactory database)
         return user;
     }
 
-    /// <summary>The user when name and password match; null otherwise (the same answer for an unknown name).</summary>
+    /// <summary>
+    /// The user when name and password match; null otherwise (the same answer for an unknown name). Checks only the
+    /// password: sign-ins go through <see cref="SignInGuard"/>, which adds the lockout and the disabled state.
+    /// </summary>
     public async Task<UserRecord?> VerifyPasswordAsync(string name, string password, CancellationToken ct = default)
     {
         await using var db = database.Create();
         var user = await db.Users.FirstOrDefaultAsync(u => u.Name == name.Trim(), ct);
+        return user is not null && await CheckPasswordAsync(db, user, password, ct) ? user : null;
+    }
+
+    /// <summary>The user of that name (not tracked), or null.</summary>
+    public async Task<UserRecord?> FindUserAsync(string name, CancellationToken ct = default)
+    {
+        await using var db = database.Create();
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Name == name.Trim(), ct);
+    }
+
+    /// <summary>Checks <paramref name="password"/> against a tracked user (rehashing an old-format hash); an unknown user costs the same.</summary>
+    internal static async Task<bool> CheckPasswordAsync(T1DbContext db, UserRecord? user, string password, CancellationToken ct)
+    {
         if (user is null)
         {
             Hasher.HashPassword(new UserRecord { Name = "", PasswordHash = "", Role = "" }, password); // same cost as a real check
-            return null;
+            return false;
         }
         var result = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (result == PasswordVerificationResult.Failed) return null;
+        if (result == PasswordVerificationResult.Failed) return false;
         if (result == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = Hasher.HashPassword(user, password);
             await db.SaveChangesAsync(ct);
         }
-        return user;
+        return true;
     }
 
     public async Task<IReadOnlyList<UserRecord>> ListUsersAsync(CancellationToken ct = default)
@@ -59,16 +75,20 @@ public sealed class AccountStore(DatabaseFactory database)
         return await db.Users.AsNoTracking().OrderBy(u => u.Name).ToListAsync(ct);
     }
 
-    /// <summary>Sets a new password when <paramref name="current"/> is right; false otherwise.</summary>
-    public async Task<bool> ChangePasswordAsync(string name, string current, string password, CancellationToken ct = default)
+    /// <summary>
+    /// Sets a new password and a new security stamp (which ends the user's other sessions); returns the updated user.
+    /// The caller has checked the current password (<see cref="SignInGuard"/>).
+    /// </summary>
+    public async Task<UserRecord> SetPasswordAsync(string name, string password, CancellationToken ct = default)
     {
         if (password.Length < 8) throw new ArgumentException("a password needs at least 8 characters.", nameof(password));
-        if (await VerifyPasswordAsync(name, current, ct) is null) return false;
         await using var db = database.Create();
-        var user = await db.Users.FirstAsync(u => u.Name == name.Trim(), ct);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Name == name.Trim(), ct)
+            ?? throw new AccountException($"there is no user '{name}'; `t1 users list` shows the users.", notFound: true);
         user.PasswordHash = Hasher.HashPassword(user, password);
+        user.SecurityStamp = NewStamp();
         await db.SaveChangesAsync(ct);
-        return true;
+        return user;
     }
 
     /// <summary>Creates a key; the returned text is the only time the key exists outside the caller.</summary>
@@ -124,6 +144,9 @@ public sealed class AccountStore(DatabaseFactory database)
     }
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>A new security stamp: any change of it ends the sessions issued with the old one.</summary>
+    public static string NewStamp() => Base64Url(RandomNumberGenerator.GetBytes(18));
 
     public static string NewPassword() => Base64Url(RandomNumberGenerator.GetBytes(15));
 

@@ -6,7 +6,8 @@ namespace T1.Server.Auth;
 
 /// <summary>
 /// On the first start of a server that requires sign-in (no user yet), creates the admin and tells, once,
-/// how to sign in. Registered after the migration service, so the tables exist.
+/// how to sign in (on the start-up line that `t1 serve` prints to stdout; the log gets no password).
+/// Registered after the migration service, so the tables exist.
 /// </summary>
 internal sealed class FirstAdminService(AccountStore accounts, AccessStatus status, AuthOptions options, ILogger<FirstAdminService> logger) : IHostedService
 {
@@ -26,7 +27,9 @@ internal sealed class FirstAdminService(AccountStore accounts, AccessStatus stat
         status.FirstAdminNotice = given
             ? $"first start: created admin '{options.AdminUser}' with the password from T1:Auth:AdminPassword; sign in at /login"
             : $"first start: created admin '{options.AdminUser}' with password {password} (shown only now); sign in at /login";
-        logger.LogWarning("{Notice}", status.FirstAdminNotice);
+        // The password goes only to the console (the start-up line, stdout), never into the log and its collectors.
+        logger.LogWarning("first start: created admin '{Admin}' ({Source}); sign in at /login", options.AdminUser,
+            given ? "password from T1:Auth:AdminPassword" : "generated password printed once on the console, not logged");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

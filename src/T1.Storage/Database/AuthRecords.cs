@@ -10,6 +10,17 @@ public sealed class UserRecord
     /// <summary>viewer, operator or admin.</summary>
     public required string Role { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// Random text that changes whenever the user's password, role or state changes; a session cookie carries the
+    /// stamp it was issued with and ends when it no longer matches.
+    /// </summary>
+    public string SecurityStamp { get; set; } = "";
+    /// <summary>When an admin disabled the account (it cannot sign in); null while active.</summary>
+    public DateTime? DisabledAt { get; set; }
+    /// <summary>Wrong passwords in a row since the last successful sign-in (drives the lockout back-off).</summary>
+    public int FailedSignIns { get; set; }
+    /// <summary>No sign-in is checked before this time (after too many wrong passwords); null when not locked.</summary>
+    public DateTime? LockedUntil { get; set; }
 }
 
 /// <summary>

@@ -106,6 +106,7 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => x.Name).IsUnique();
             e.Property(x => x.Name).HasMaxLength(100);
             e.Property(x => x.Role).HasMaxLength(16);
+            e.Property(x => x.SecurityStamp).HasMaxLength(64);
         });
         b.Entity<ApiKeyRecord>(e =>
         {

@@ -34,7 +34,10 @@ public sealed class PortalServer : IAsyncDisposable
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
     /// <param name="adminPassword">first admin's password; null lets the server generate (and tell) one.</param>
-    public static async Task<PortalServer> StartAsync(bool requireLogin = true, string? adminPassword = AdminPassword, string? dir = null)
+    /// <param name="configure">changes to the settings (e.g. lockout times) before the app is built.</param>
+    /// <param name="logging">adds log providers (e.g. one that records what the server logs).</param>
+    public static async Task<PortalServer> StartAsync(bool requireLogin = true, string? adminPassword = AdminPassword, string? dir = null,
+        Action<T1Options>? configure = null, Action<ILoggingBuilder>? logging = null)
     {
         var ownsDir = dir is null;
         dir ??= Path.Combine(Path.GetTempPath(), "t1-portal-" + Guid.NewGuid().ToString("N")[..8]);
@@ -42,10 +45,14 @@ public sealed class PortalServer : IAsyncDisposable
         options.Auth.RequireLogin = requireLogin;
         options.Auth.AdminPassword = adminPassword ?? "";
         options.Worker.Count = 4;
+        configure?.Invoke(options);
         ConfigurationLoader.Normalise(options);
         // T1_TEST_LOG=1 shows the server's log (errors of the pages included) in the test output.
-        var app = ServerApp.Build(options, "http://127.0.0.1:0", worker: true,
-            Environment.GetEnvironmentVariable("T1_TEST_LOG") == "1" ? l => l.AddSimpleConsole() : null);
+        var app = ServerApp.Build(options, "http://127.0.0.1:0", worker: true, l =>
+        {
+            if (Environment.GetEnvironmentVariable("T1_TEST_LOG") == "1") l.AddSimpleConsole();
+            logging?.Invoke(l);
+        });
         await app.StartAsync();
         // Hangfire keeps one log provider per process, and each app sets its own (bound to the app's logger factory).
         // Tests run several apps side by side: once the last-started one is disposed, creating a job in any other
@@ -73,7 +80,7 @@ public sealed class PortalServer : IAsyncDisposable
     public async Task RegisterYamlAsync(string fileName, string yaml)
     {
         using var http = Client(await KeyAsync(Roles.Admin));
-        var response = await http.PostAsync("/api/definitions?file=" + fileName, new StringContent(yaml));
+        var response = await http.PostAsync("/api/definitions?file=" + fileName, new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
