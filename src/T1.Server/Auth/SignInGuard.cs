@@ -23,7 +23,7 @@ public sealed class SignInGuard(DatabaseFactory database, AuthOptions options, I
     }
 
     /// <summary>How long an account is locked after <paramref name="failures"/> wrong passwords in a row (zero below the threshold).</summary>
-    public TimeSpan LockFor(int failures)
+    public static TimeSpan LockFor(AuthOptions options, int failures)
     {
         if (failures < options.LockoutThreshold) return TimeSpan.Zero;
         var doublings = Math.Min(failures - options.LockoutThreshold, 30);
@@ -47,7 +47,7 @@ public sealed class SignInGuard(DatabaseFactory database, AuthOptions options, I
             // Counted in the database, atomically: several servers and parallel guesses all add up.
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, u => u.FailedSignIns + 1), ct);
             var failures = await db.Users.Where(u => u.Id == user.Id).Select(u => u.FailedSignIns).FirstAsync(ct);
-            var lockFor = LockFor(failures);
+            var lockFor = LockFor(options, failures);
             if (lockFor == TimeSpan.Zero) return new SignInResult(SignInOutcome.WrongPassword, Failures: failures);
             var lockedUntil = now + lockFor;
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, lockedUntil), ct);

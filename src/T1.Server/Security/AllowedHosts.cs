@@ -18,8 +18,8 @@ public sealed class AllowedHosts
 
     public bool Any => _patterns.Length == 0 || _patterns.Contains("*");
 
-    /// <summary>The patterns, for the forwarded-headers middleware (null when any host is allowed).</summary>
-    public IReadOnlyList<string>? Patterns => Any ? null : _patterns;
+    /// <summary>The host parts of the patterns (ports left out), for the forwarded-headers middleware; null when any host is allowed.</summary>
+    public IReadOnlyList<string>? HostPatterns => Any ? null : _patterns.Select(p => Split(p).Host).Distinct().ToList();
 
     public bool Allows(HostString host)
     {
@@ -31,16 +31,19 @@ public sealed class AllowedHosts
 
     private static bool Matches(string pattern, string name, int? port)
     {
-        var colon = pattern.LastIndexOf(':');
-        var patternHost = pattern;
-        if (colon > 0 && pattern.IndexOf(']', StringComparison.Ordinal) < colon)
-        {
-            if (!int.TryParse(pattern[(colon + 1)..], out var p) || p != port) return false;
-            patternHost = pattern[..colon];
-        }
+        var (patternHost, patternPort) = Split(pattern);
+        if (patternPort is not null && patternPort != port) return false;
         return patternHost.StartsWith("*.", StringComparison.Ordinal)
             ? name.EndsWith(patternHost[1..], StringComparison.Ordinal)
             : name == patternHost;
+    }
+
+    /// <summary>"name:port" into its parts ("[::1]:80" too); a port that is not a number keeps the text whole (it then matches nothing).</summary>
+    private static (string Host, int? Port) Split(string pattern)
+    {
+        var colon = pattern.LastIndexOf(':');
+        if (colon <= 0 || pattern.IndexOf(']', StringComparison.Ordinal) > colon || (pattern.Count(c => c == ':') > 1 && !pattern.StartsWith('['))) return (pattern, null);
+        return int.TryParse(pattern[(colon + 1)..], out var port) ? (pattern[..colon], port) : (pattern, -1);
     }
 
     public override string ToString() => Any ? "any" : string.Join(";", _patterns);

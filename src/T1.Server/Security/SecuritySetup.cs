@@ -36,7 +36,7 @@ public static class SecuritySetup
                     if (proxy.Contains('/', StringComparison.Ordinal)) o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
                     else o.KnownProxies.Add(IPAddress.Parse(proxy));
                 }
-                if (allowed.Patterns is { } hosts) o.AllowedHosts = hosts.ToList();
+                if (allowed.HostPatterns is { } hosts) o.AllowedHosts = hosts.ToList();
             });
         }
         services.AddRateLimiter(o =>
