@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
@@ -9,13 +7,17 @@ namespace T1.Ml.Tokenization;
 /// Byte-level BPE tokenizer (Qwen2 / GPT-2 family) on top of Microsoft.ML.Tokenizers, loaded from a
 /// Hugging Face folder (<c>tokenizer.json</c>, or <c>vocab.json</c> + <c>merges.txt</c> with
 /// <c>tokenizer_config.json</c>) or built by <see cref="BpeTrainer"/>. The pre-tokenizer is always
-/// explicit (the library's default drops spaces and newlines), so round trips are exact.
+/// explicit (the library's default drops spaces and newlines), so round trips are exact; the file's
+/// normalizer (NFC for Qwen2) is applied before encoding. Added tokens, special or not, encode to their
+/// single ids as in Hugging Face; only special ones are left out by <c>skipSpecialTokens</c>.
 /// </summary>
 public sealed class BpeTextTokenizer : ITextTokenizer
 {
     private readonly Dictionary<string, int> _vocab;
     private readonly List<(string Left, string Right)> _merges;
     private readonly Dictionary<string, int> _added;
+    private readonly HashSet<string> _ordinaryAdded;
+    private readonly HashSet<int> _specialIds;
     private readonly BpeTokenizer _bpe;
     private readonly Dictionary<string, int> _tokenToId;
 
@@ -25,11 +27,14 @@ public sealed class BpeTextTokenizer : ITextTokenizer
         Dictionary<string, int> added,
         string endOfText,
         string pad,
-        string? pattern = null)
+        string? pattern = null,
+        TokenizerExtras? extras = null)
     {
+        extras ??= new TokenizerExtras();
         _vocab = vocab;
         _merges = merges;
         _added = new Dictionary<string, int>(added, StringComparer.Ordinal);
+        _ordinaryAdded = new HashSet<string>(extras.OrdinaryAddedTokens.Where(_added.ContainsKey), StringComparer.Ordinal);
         int next = Math.Max(_vocab.Values.DefaultIfEmpty(-1).Max(), _added.Values.DefaultIfEmpty(-1).Max()) + 1;
         // A loaded tokenizer that lacks a platform token gets it at the next free id
         // (Qwen2 checkpoints pad vocab_size beyond the tokenizer, so the id usually fits the model).
@@ -39,11 +44,18 @@ public sealed class BpeTextTokenizer : ITextTokenizer
         }
         _tokenToId = new Dictionary<string, int>(_vocab, StringComparer.Ordinal);
         foreach (var (token, id) in _added) _tokenToId[token] = id;
+        _specialIds = _added.Where(kv => !_ordinaryAdded.Contains(kv.Key)).Select(kv => kv.Value).ToHashSet();
         VocabSize = _tokenToId.Values.Max() + 1;
+        Chat = extras.Chat;
+        ChatTemplateSource = extras.ChatTemplateSource;
+        Normalizer = extras.Normalizer;
+        // A ChatML model's response ends its turn with <|im_end|>: that is the end of text generation stops on.
+        if (Chat.EndOfTurn is { } endOfTurn && _tokenToId.ContainsKey(endOfTurn)) endOfText = endOfTurn;
         Special = new SpecialTokenIds(_tokenToId[endOfText], _tokenToId[pad],
             _tokenToId[SpecialTokens.ThinkStart], _tokenToId[SpecialTokens.ThinkEnd]);
         EndOfTextToken = endOfText;
         PadToken = pad;
+        Pattern = pattern ?? ByteLevel.Qwen2Pattern;
         var regex = pattern is null ? ByteLevel.Qwen2Regex() : new Regex(pattern, RegexOptions.Compiled);
         _bpe = BpeTokenizer.Create(new BpeOptions(_vocab.Select(kv => new KeyValuePair<string, int>(kv.Key, kv.Value)))
         {
@@ -60,25 +72,40 @@ public sealed class BpeTextTokenizer : ITextTokenizer
     /// <inheritdoc />
     public SpecialTokenIds Special { get; }
 
-    /// <summary>The end-of-text token string (e.g. <c>&lt;|endoftext|&gt;</c>).</summary>
+    /// <inheritdoc />
+    public ChatTemplate Chat { get; }
+
+    /// <summary>The Jinja chat template of the tokenizer_config.json it was loaded from (saved back unchanged), or null.</summary>
+    public string? ChatTemplateSource { get; }
+
+    /// <summary>What is applied to text before encoding (tokenizer.json's normalizer).</summary>
+    public TextNormalizer Normalizer { get; }
+
+    /// <summary>The pre-tokenizer's split pattern.</summary>
+    public string Pattern { get; }
+
+    /// <summary>The end-of-text token string (e.g. <c>&lt;|endoftext|&gt;</c>, or <c>&lt;|im_end|&gt;</c> for ChatML).</summary>
     public string EndOfTextToken { get; }
 
     /// <summary>The padding token string.</summary>
     public string PadToken { get; }
 
-    /// <summary>Added (special) tokens and their ids.</summary>
+    /// <summary>Added tokens (special or not) and their ids.</summary>
     public IReadOnlyDictionary<string, int> AddedTokens => _added;
+
+    /// <summary>Whether the added token <paramref name="token"/> is special (left out by <c>skipSpecialTokens</c>).</summary>
+    public bool IsSpecial(string token) => _added.ContainsKey(token) && !_ordinaryAdded.Contains(token);
 
     /// <summary>Number of BPE merges.</summary>
     public int MergeCount => _merges.Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<int> Encode(string text) => _bpe.EncodeToIds(text);
+    public IReadOnlyList<int> Encode(string text) => _bpe.EncodeToIds(Normalizer.Apply(text));
 
     /// <inheritdoc />
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
     {
-        var list = skipSpecialTokens ? ids.Where(id => !_added.ContainsValue(id)).ToList() : ids.ToList();
+        var list = skipSpecialTokens ? ids.Where(id => !_specialIds.Contains(id)).ToList() : ids.ToList();
         return _bpe.Decode(list, considerSpecialTokens: true);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -8,6 +9,10 @@ namespace T1.Ml.Tokenization;
 /// <summary>Hugging Face tokenizer files ↔ <see cref="BpeTextTokenizer"/>.</summary>
 internal static class BpeTokenizerFiles
 {
+    public const string TokenizerJson = "tokenizer.json";
+    public const string TokenizerConfigJson = "tokenizer_config.json";
+    public const string ChatTemplateJinja = "chat_template.jinja";
+
     private static readonly JsonSerializerOptions Pretty = new()
     {
         WriteIndented = true,
@@ -16,13 +21,16 @@ internal static class BpeTokenizerFiles
 
     public static BpeTextTokenizer Load(string directory)
     {
-        var tokenizerJson = Path.Combine(directory, "tokenizer.json");
+        var tokenizerJson = Path.Combine(directory, TokenizerJson);
         var vocabJson = Path.Combine(directory, "vocab.json");
         var mergesTxt = Path.Combine(directory, "merges.txt");
-        var config = ReadConfig(Path.Combine(directory, "tokenizer_config.json"));
+        var configPath = Path.Combine(directory, TokenizerConfigJson);
+        var config = File.Exists(configPath) ? JsonNode.Parse(File.ReadAllText(configPath)) : null;
         Dictionary<string, int> vocab;
         List<(string, string)> merges;
         var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ordinary = new HashSet<string>(StringComparer.Ordinal);
+        var normalizer = TextNormalizer.None;
         string? pattern = null;
         if (File.Exists(tokenizerJson))
         {
@@ -38,8 +46,12 @@ internal static class BpeTokenizerFiles
             merges = model["merges"]!.AsArray().Select(ParseMerge).ToList();
             foreach (var t in root["added_tokens"]?.AsArray() ?? [])
             {
-                added[(string)t!["content"]!] = (int)t["id"]!;
+                var content = (string)t!["content"]!;
+                CheckAddedToken(t, content, tokenizerJson);
+                added[content] = (int)t["id"]!;
+                if ((bool?)t["special"] == false) ordinary.Add(content);
             }
+            normalizer = TextNormalizer.FromJson(root["normalizer"], tokenizerJson);
             pattern = FindSplitPattern(root["pre_tokenizer"]);
         }
         else if (File.Exists(vocabJson) && File.Exists(mergesTxt))
@@ -57,14 +69,31 @@ internal static class BpeTokenizerFiles
         }
         foreach (var (id, entry) in config?["added_tokens_decoder"]?.AsObject() ?? [])
         {
-            added.TryAdd((string)entry!["content"]!, int.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+            var content = (string)entry!["content"]!;
+            CheckAddedToken(entry, content, configPath);
+            if (added.TryAdd(content, int.Parse(id, CultureInfo.InvariantCulture)) && (bool?)entry["special"] == false) ordinary.Add(content);
         }
+        var (template, templateFile) = ReadChatTemplate(directory, config, configPath);
+        var extras = new TokenizerExtras
+        {
+            Normalizer = normalizer,
+            OrdinaryAddedTokens = ordinary,
+            ChatTemplateSource = template,
+            Chat = ChatTemplate.Detect(template, templateFile),
+        };
+        if (extras.Chat.EndOfTurn is { } endOfTurn && !added.ContainsKey(endOfTurn) && !vocab.ContainsKey(endOfTurn))
+            throw new InvalidDataException($"{templateFile}: the chat template is ChatML but the tokenizer has no {endOfTurn} token.");
         string eos = TokenText(config?["eos_token"]) ?? SpecialTokens.EndOfText;
         if (!added.ContainsKey(eos) && !vocab.ContainsKey(eos)) eos = SpecialTokens.EndOfText;
         string pad = TokenText(config?["pad_token"]) ?? eos;
-        return new BpeTextTokenizer(vocab, merges, added, eos, pad, pattern);
+        return new BpeTextTokenizer(vocab, merges, added, eos, pad, pattern, extras);
     }
 
+    /// <summary>
+    /// Writes tokenizer.json (what Hugging Face's fast tokenizer and <see cref="Load"/> read, normalizer
+    /// included), vocab.json + merges.txt (the slow tokenizer's files) and tokenizer_config.json (special
+    /// tokens, and the chat template when the tokenizer has one).
+    /// </summary>
     public static void Save(BpeTextTokenizer tokenizer, Dictionary<string, int> vocab,
         List<(string Left, string Right)> merges, string directory)
     {
@@ -74,14 +103,11 @@ internal static class BpeTokenizerFiles
         var sb = new StringBuilder("#version: 0.2\n");
         foreach (var (l, r) in merges) sb.Append(l).Append(' ').Append(r).Append('\n');
         File.WriteAllText(Path.Combine(directory, "merges.txt"), sb.ToString(), Encoding.UTF8);
+        File.WriteAllText(Path.Combine(directory, TokenizerJson), TokenizerJsonWriter.Write(tokenizer, ordered, merges), Encoding.UTF8);
         var decoder = new JsonObject();
         foreach (var (token, id) in tokenizer.AddedTokens.OrderBy(kv => kv.Value))
         {
-            decoder[id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
-            {
-                ["content"] = token, ["lstrip"] = false, ["normalized"] = false,
-                ["rstrip"] = false, ["single_word"] = false, ["special"] = true,
-            };
+            decoder[id.ToString(CultureInfo.InvariantCulture)] = TokenizerJsonWriter.AddedToken(token, id, tokenizer.IsSpecial(token), withId: false);
         }
         var config = new JsonObject
         {
@@ -94,11 +120,34 @@ internal static class BpeTokenizerFiles
             ["clean_up_tokenization_spaces"] = false,
             ["model_max_length"] = 32768,
         };
-        File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), config.ToJsonString(Pretty), Encoding.UTF8);
+        if (tokenizer.ChatTemplateSource is { } template) config["chat_template"] = template;
+        File.WriteAllText(Path.Combine(directory, TokenizerConfigJson), config.ToJsonString(Pretty), Encoding.UTF8);
     }
 
-    private static JsonNode? ReadConfig(string path) =>
-        File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) : null;
+    /// <summary>The chat template: tokenizer_config.json's <c>chat_template</c> (a string, or a list of named ones: "default"), else chat_template.jinja.</summary>
+    private static (string? Template, string File) ReadChatTemplate(string directory, JsonNode? config, string configPath)
+    {
+        switch (config?["chat_template"])
+        {
+            case JsonValue v:
+                return ((string?)v, configPath);
+            case JsonArray named:
+                var entry = named.FirstOrDefault(n => (string?)n?["name"] == "default") ?? named.FirstOrDefault();
+                return ((string?)entry?["template"], configPath);
+        }
+        var jinja = Path.Combine(directory, ChatTemplateJinja);
+        return File.Exists(jinja) ? (File.ReadAllText(jinja), jinja) : (null, configPath);
+    }
+
+    /// <summary>Added tokens are matched in the text exactly; the flags that would strip or restrict them are refused.</summary>
+    private static void CheckAddedToken(JsonNode entry, string content, string file)
+    {
+        foreach (var flag in new[] { "lstrip", "rstrip", "single_word" })
+        {
+            if ((bool?)entry[flag] == true)
+                throw new InvalidDataException($"{file}: added token '{content}' has {flag}: true, which this platform does not implement; encoding would differ from Hugging Face's.");
+        }
+    }
 
     private static string? TokenText(JsonNode? node) => node switch
     {

@@ -20,14 +20,26 @@ public static class BpeTrainer
         {
             throw new ArgumentOutOfRangeException(nameof(vocabSize), vocabSize, $"vocabSize must be at least {256 + specials.Length} (256 bytes + special tokens).");
         }
-        var wordCounts = CountWords(corpus, specials);
-        var words = wordCounts.Select(kv => (Symbols: kv.Key.Select(c => c.ToString()).ToList(), Count: kv.Value)).ToList();
+        var (vocab, merges) = Learn(corpus, vocabSize - specials.Length, minPairCount, specials);
+        var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var s in specials) added[s] = vocab.Count + added.Count;
+        return new BpeTextTokenizer(vocab, merges, added, SpecialTokens.EndOfText, SpecialTokens.Pad);
+    }
 
+    /// <summary>
+    /// The 256 byte tokens (id = byte value) and up to <paramref name="size"/> − 256 merges learned from
+    /// <paramref name="corpus"/>, most frequent pair first; <paramref name="excluded"/> strings (special
+    /// tokens) are cut out of the corpus first.
+    /// </summary>
+    internal static (Dictionary<string, int> Vocab, List<(string, string)> Merges) Learn(
+        IEnumerable<string> corpus, int size, int minPairCount, string[] excluded)
+    {
+        var wordCounts = CountWords(corpus, excluded);
+        var words = wordCounts.Select(kv => (Symbols: kv.Key.Select(c => c.ToString()).ToList(), Count: kv.Value)).ToList();
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int b = 0; b < 256; b++) vocab[ByteLevel.ByteToChar[b].ToString()] = b;
         var merges = new List<(string, string)>();
-        int target = vocabSize - specials.Length;
-        while (vocab.Count < target)
+        while (vocab.Count < size)
         {
             var best = BestPair(words, minPairCount);
             if (best is null) break;
@@ -37,9 +49,7 @@ public static class BpeTrainer
             vocab.TryAdd(merged, vocab.Count);
             foreach (var (symbols, _) in words) MergeInPlace(symbols, left, right, merged);
         }
-        var added = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var s in specials) added[s] = vocab.Count + added.Count;
-        return new BpeTextTokenizer(vocab, merges, added, SpecialTokens.EndOfText, SpecialTokens.Pad);
+        return (vocab, merges);
     }
 
     private static Dictionary<string, long> CountWords(IEnumerable<string> corpus, string[] specials)

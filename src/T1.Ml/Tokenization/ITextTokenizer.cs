@@ -2,8 +2,9 @@ namespace T1.Ml.Tokenization;
 
 /// <summary>
 /// What the model, trainers and the sampler need from a tokenizer. Implementations guarantee an
-/// exact round trip: <c>Decode(Encode(text)) == text</c> for any string (spaces, newlines, digits,
-/// LaTeX and non-ASCII included), and special-token strings in the text map to their single ids.
+/// exact round trip of normalized text: <c>Decode(Encode(text)) == text</c> for any string that is already
+/// in the tokenizer's normal form (NFC for Qwen2; every string when it has no normalizer), spaces,
+/// newlines, digits, LaTeX and non-ASCII included; added-token strings in the text map to their single ids.
 /// </summary>
 public interface ITextTokenizer
 {
@@ -19,10 +20,13 @@ public interface ITextTokenizer
     /// <summary>Text of <paramref name="ids"/>; with <paramref name="skipSpecialTokens"/> special tokens are left out.</summary>
     string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false);
 
+    /// <summary>How prompts are wrapped for this tokenizer's model (ChatML for the Qwen2 family, plain for the presets).</summary>
+    ChatTemplate Chat => ChatTemplate.Plain;
+
     /// <summary>The id of one whole token string (special or ordinary), or null when it is not one token.</summary>
     int? TokenToId(string token);
 
-    /// <summary>Writes the files that load this tokenizer back (vocab.json, merges.txt, tokenizer_config.json) into <paramref name="directory"/>.</summary>
+    /// <summary>Writes the files that load this tokenizer back (tokenizer.json, vocab.json, merges.txt, tokenizer_config.json) into <paramref name="directory"/>.</summary>
     void Save(string directory);
 }
 
