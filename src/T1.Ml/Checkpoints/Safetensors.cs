@@ -23,23 +23,33 @@ public static class Safetensors
     private static readonly Dictionary<string, ScalarType> Types = Names.ToDictionary(kv => kv.Value, kv => kv.Key);
 
     /// <summary>Writes <paramref name="tensors"/> (any device; copied to CPU) to <paramref name="path"/>, names sorted, data flushed to disk.</summary>
-    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Write(path, tensors.Select(kv => (kv.Key, kv.Value.dtype, kv.Value.shape)).ToList(), name => tensors[name], metadata, disposeProduced: false);
+
+    /// <summary>
+    /// Writes tensors one at a time: <paramref name="layout"/> gives each name, dtype and shape (the header),
+    /// and <paramref name="produce"/> makes each tensor when its bytes are due (names sorted), so a file
+    /// larger than memory can be written. Produced tensors are disposed after writing when
+    /// <paramref name="disposeProduced"/>.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<(string Name, ScalarType Dtype, long[] Shape)> layout, Func<string, Tensor> produce,
+        IReadOnlyDictionary<string, string>? metadata = null, bool disposeProduced = true)
     {
         var header = new JsonObject();
         var meta = new JsonObject { ["format"] = "pt" };
         foreach (var (k, v) in metadata ?? new Dictionary<string, string>()) meta[k] = v;
         header["__metadata__"] = meta;
-        var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var ordered = layout.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
         long offset = 0;
-        foreach (var (name, t) in ordered)
+        foreach (var (name, type, shape) in ordered)
         {
-            if (!Names.TryGetValue(t.dtype, out var dtype))
-                throw new NotSupportedException($"Tensor '{name}' has dtype {t.dtype}, which safetensors writing here does not support.");
-            long size = t.numel() * t.ElementSize;
+            if (!Names.TryGetValue(type, out var dtype))
+                throw new NotSupportedException($"Tensor '{name}' has dtype {type}, which safetensors writing here does not support.");
+            long size = shape.Aggregate(1L, (a, d) => a * d) * ElementSize(type);
             header[name] = new JsonObject
             {
                 ["dtype"] = dtype,
-                ["shape"] = new JsonArray(t.shape.Select(d => (JsonNode)d).ToArray()),
+                ["shape"] = new JsonArray(shape.Select(d => (JsonNode)d).ToArray()),
                 ["data_offsets"] = new JsonArray(offset, offset + size),
             };
             offset += size;
@@ -52,13 +62,31 @@ public static class Safetensors
         fs.Write(len);
         fs.Write(json);
         for (int i = json.Length; i < padded; i++) fs.WriteByte((byte)' ');
-        foreach (var (_, t) in ordered)
+        foreach (var (name, type, shape) in ordered)
         {
-            using var cpu = t.detach().cpu().contiguous();
-            fs.Write(cpu.bytes);
+            var t = produce(name);
+            try
+            {
+                if (t.dtype != type || !t.shape.SequenceEqual(shape))
+                    throw new InvalidOperationException($"Tensor '{name}' was declared {type} [{string.Join(", ", shape)}] but produced as {t.dtype} [{string.Join(", ", t.shape)}].");
+                using var cpu = t.detach().cpu().contiguous();
+                fs.Write(cpu.bytes);
+            }
+            finally
+            {
+                if (disposeProduced) t.Dispose();
+            }
         }
         fs.Flush(flushToDisk: true);
     }
+
+    private static long ElementSize(ScalarType type) => type switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        _ => 1,
+    };
 
     /// <summary>Reads every tensor of <paramref name="path"/> onto the CPU in its stored dtype.</summary>
     public static Dictionary<string, Tensor> Read(string path)
