@@ -184,6 +184,13 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 export T1_TEST_CHROMIUM=/usr/bin/chromium
 
+# The Hugging Face parity tests (tests/T1.Ml.Tests/Model/HfParityTests.cs) compare logits with an independent
+# PyTorch reference (bench/py/qwen2_reference.py) run by Debian's python3 with python3-torch; without it they fail.
+if ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt_install python3-torch || log "could not install python3-torch; the parity tests will fail"
+  else log "python3-torch is missing (apt-get install python3-torch as root); the parity tests will fail"; fi
+fi
+
 # docker-compose (Debian 12: v1.29, a small Python package) lets ComposeFileTests validate
 # docker-compose.yml offline (`docker-compose config -q`); without it those tests check less.
 if [ ! -x /usr/bin/docker-compose ] && [ "$(id -u)" = 0 ] && command -v apt-cache >/dev/null \

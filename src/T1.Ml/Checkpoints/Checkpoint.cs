@@ -74,7 +74,7 @@ public static class Checkpoint
     {
         var path = Path.Combine(directory, ConfigFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"'{directory}' is not a checkpoint: {ConfigFile} is missing.", path);
-        return ModelConfig.FromHfJson(File.ReadAllText(path));
+        return ModelConfig.FromHfJson(File.ReadAllText(path), path);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public sealed class DecoderStack : nn.Module
         norm = new RmsNorm(c.HiddenSize, c.RmsNormEps);
         _config = c;
         RegisterComponents();
-        var (cos, sin) = Rotary.Tables(c.MaxPositions, c.HeadDim, c.RopeTheta);
+        var (cos, sin) = Rotary.Tables(c.MaxPositions, c.HeadDim, c.RopeTheta, c.RopeScaling);
         // Not persistent: derived from the config, so never part of a checkpoint.
         register_buffer("rope_cos", cos, persistent: false); // (P, D)
         register_buffer("rope_sin", sin, persistent: false); // (P, D)

@@ -39,6 +39,12 @@ public sealed record ModelConfig
     /// <summary>When true the output projection reuses the token embedding matrix (HF: tie_word_embeddings).</summary>
     public bool TieEmbeddings { get; init; } = true;
 
+    /// <summary>
+    /// Scaled rotary positions (HF: rope_scaling; null in Qwen2.5's shipped configs, yarn in its long-context
+    /// setting). With scaling, <see cref="MaxPositions"/> covers factor × the original context.
+    /// </summary>
+    public RopeScaling? RopeScaling { get; init; }
+
     /// <summary>Whether q/k/v projections have biases: true for Qwen2, false for Llama (HF: attention_bias, implied by model_type).</summary>
     public bool AttentionBias { get; init; } = true;
 
@@ -89,17 +95,25 @@ public sealed record ModelConfig
     }
 
     /// <summary>
-    /// Reads a Hugging Face Qwen2 (or Llama) <c>config.json</c>. Unknown keys are ignored; a missing
-    /// required key is an error naming it.
+    /// Reads a Hugging Face Qwen2 (or Llama) <c>config.json</c>; <paramref name="file"/> names it in errors.
+    /// Unknown keys are ignored; a missing required key, or a setting the model would have to ignore
+    /// (an unsupported rope_scaling, sliding-window attention, an activation other than SiLU), is an error
+    /// naming the file, the key and its value.
     /// </summary>
-    public static ModelConfig FromHfJson(string json)
+    public static ModelConfig FromHfJson(string json, string file = "config.json")
     {
-        var o = JsonNode.Parse(json)?.AsObject() ?? throw new FormatException("config.json is empty.");
-        int Req(string key) => (int?)o[key] ?? throw new FormatException($"config.json: missing '{key}'.");
+        var o = JsonNode.Parse(json)?.AsObject() ?? throw new FormatException($"{file} is empty.");
+        int Req(string key) => (int?)o[key] ?? throw new FormatException($"{file}: missing '{key}'.");
         var type = (string?)o["model_type"] ?? "qwen2";
         if (type is not ("qwen2" or "llama"))
-            throw new FormatException($"config.json: model_type '{type}' is not supported; use qwen2 or llama.");
+            throw new FormatException($"{file}: model_type '{type}' is not supported; use qwen2 or llama.");
+        if ((string?)o["hidden_act"] is { } act && act != "silu")
+            throw new FormatException($"{file}: hidden_act '{act}' is not supported; the MLP is SwiGLU with silu.");
+        if ((bool?)o["use_sliding_window"] == true)
+            throw new FormatException($"{file}: use_sliding_window is true; sliding-window attention is not implemented (Qwen2.5 ships it off). Set it to false to attend over the whole context.");
         int heads = Req("num_attention_heads");
+        int maxPositions = (int?)o["max_position_embeddings"] ?? 2048;
+        var scaling = RopeScaling.FromHfJson(o["rope_scaling"], maxPositions, file);
         var cfg = new ModelConfig
         {
             VocabSize = Req("vocab_size"),
@@ -110,12 +124,13 @@ public sealed record ModelConfig
             IntermediateSize = Req("intermediate_size"),
             RopeTheta = (double?)o["rope_theta"] ?? 10000.0,
             RmsNormEps = (double?)o["rms_norm_eps"] ?? 1e-6,
-            MaxPositions = (int?)o["max_position_embeddings"] ?? 2048,
+            MaxPositions = scaling is null ? maxPositions : Math.Max(maxPositions, scaling.ScaledPositions(maxPositions)),
+            RopeScaling = scaling,
             TieEmbeddings = (bool?)o["tie_word_embeddings"] ?? false,
             AttentionBias = (bool?)o["attention_bias"] ?? type == "qwen2",
         };
         if (o["head_dim"] is JsonNode hd && (int)hd != cfg.HeadDim)
-            throw new FormatException($"config.json: head_dim {(int)hd} differs from hidden_size/num_attention_heads = {cfg.HeadDim}; not supported.");
+            throw new FormatException($"{file}: head_dim {(int)hd} differs from hidden_size/num_attention_heads = {cfg.HeadDim}; not supported.");
         return cfg.Validate();
     }
 
@@ -134,6 +149,7 @@ public sealed record ModelConfig
             ["num_key_value_heads"] = NumKvHeads,
             ["intermediate_size"] = IntermediateSize,
             ["rope_theta"] = RopeTheta,
+            ["rope_scaling"] = RopeScaling?.ToHfJson(),
             ["rms_norm_eps"] = RmsNormEps,
             ["max_position_embeddings"] = MaxPositions,
             ["tie_word_embeddings"] = TieEmbeddings,
