@@ -24,7 +24,7 @@ public sealed class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [StepInput(Description = "Problem generator for held-out problems (arithmetic, countdown, linear), or jsonl with source. Ignored when dataset is given.", OneOf = ["arithmetic", "countdown", "linear", "jsonl"])]
         public string Task { get; set; } = "arithmetic";
 
-        [StepInput(Kind = ValueKind.Artifact, Description = "A dataset artifact to evaluate on instead of a task (JSONL with prompt/problem/question and answer).")]
+        [StepInput(Kind = ValueKind.Artifact, Data = DataRole.Evaluation, Description = "A dataset artifact to evaluate on instead of a task (JSONL with prompt/problem/question and answer).")]
         public string? Dataset { get; set; }
 
         [StepInput(Description = "Problems to evaluate (fewer when the held-out split or the file has fewer; 0 = a whole file or dataset).")]
@@ -38,7 +38,7 @@ public sealed class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [StepInput(Description = "Seed of the generated problems; the same seed gives the same held-out set.")]
         public int Seed { get; set; }
 
-        [StepInput(Description = "jsonl only: path of the JSONL file (e.g. MATH500).")]
+        [StepInput(Data = DataRole.Evaluation, Description = "jsonl only: path of the JSONL file (e.g. MATH500).")]
         public string? Source { get; set; }
 
         [StepInput(Description = "Thinking-token budgets.")]

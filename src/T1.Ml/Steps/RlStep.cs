@@ -26,14 +26,14 @@ public sealed class RlStep : StepHandler<RlStep.Inputs>
         [StepInput(Description = "Generator of the training prompts (training split; never a held-out problem), or jsonl with source. Ignored when prompts is given.", OneOf = ["arithmetic", "countdown", "linear", "jsonl"])]
         public string Task { get; set; } = "arithmetic";
 
-        [StepInput(Description = "Prompts from a dataset artifact instead of task: JSONL with prompt (or problem/question) and answer, e.g. the synthesize output. A task name is accepted here too.")]
+        [StepInput(Data = DataRole.Training, Description = "Prompts from a dataset artifact instead of task: JSONL with prompt (or problem/question) and answer, e.g. the synthesize output. A task name is accepted here too.")]
         public string? Prompts { get; set; }
 
         [StepInput(Description = "Difficulty of generated prompts, 1 to 5.")]
         [Range(1, 5)]
         public int Difficulty { get; set; } = 1;
 
-        [StepInput(Description = "jsonl only: path of the JSONL file.")]
+        [StepInput(Data = DataRole.Training, Description = "jsonl only: path of the JSONL file of training problems (never a benchmark that an evaluate step of the workflow reads).")]
         public string? Source { get; set; }
 
         [StepInput(Description = "Distinct prompts in the pool (0 = steps × prompts_per_step, at most 10000); the pool is visited in a seeded order, epoch after epoch.")]

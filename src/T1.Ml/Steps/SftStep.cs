@@ -27,7 +27,7 @@ public sealed class SftStep : StepHandler<SftStep.Inputs>
 
     public sealed class Inputs
     {
-        [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "JSONL dataset with prompt and response fields (the output of synthesize).")]
+        [StepInput(Required = true, Kind = ValueKind.Artifact, Data = DataRole.Training, Description = "JSONL dataset with prompt and response fields: the output of synthesize, or a JSONL file on the worker.")]
         public string Dataset { get; set; } = "";
 
         [StepInput(Description = "Where to start: a preset (tiny ≈1 M parameters, small ≈14 M) with a tokenizer trained on the dataset, a checkpoint artifact, or a Hugging Face model folder on the worker (e.g. Qwen2.5; its own tokenizer).")]
@@ -149,9 +149,10 @@ public sealed class SftStep : StepHandler<SftStep.Inputs>
 
     private static async Task<List<SftExample>> ReadDatasetAsync(string reference, StepContext context, CancellationToken ct)
     {
-        if (!ArtifactRef.TryParse(reference, out var artifact))
-            throw new StepFailedException($"dataset must be an artifact (e.g. ${{{{ steps.synth.outputs.dataset }}}}), got '{reference}'.");
-        var path = await context.Artifacts.GetLocalPathAsync(artifact, ct);
+        string path;
+        if (ArtifactRef.TryParse(reference, out var artifact)) path = await context.Artifacts.GetLocalPathAsync(artifact, ct);
+        else if (File.Exists(reference)) path = reference; // a JSONL file on the worker, e.g. --param sft_data=/data/traces.jsonl
+        else throw new StepFailedException($"dataset must be an artifact (e.g. ${{{{ steps.synth.outputs.dataset }}}}) or a JSONL file on this worker, got '{reference}' (no such file in {Directory.GetCurrentDirectory()}).");
         if (!File.Exists(path))
             throw new StepFailedException($"dataset {reference} is a folder, not a JSONL file; pass the dataset output of synthesize.");
         try

@@ -7,7 +7,8 @@ namespace T1.Workflows.Definitions;
 /// <summary>
 /// The params of one run: the workflow's defaults with `--param NAME=VALUE` overrides applied.
 /// An override takes the JSON kind of the default it replaces ("9" for an integer default is the
-/// integer 9); a param whose default is null takes the YAML reading of the text.
+/// integer 9); a param whose default is null takes the YAML reading of the text. Params that would make a
+/// training step read one of the workflow's evaluation sources are refused (the message names the step).
 /// </summary>
 public static class ParamBinder
 {
@@ -20,6 +21,8 @@ public static class ParamBinder
         var result = new JsonObject();
         foreach (var (name, defaultValue) in definition.Params)
             result[name] = overrides.TryGetValue(name, out var text) ? Convert(definition, name, defaultValue, text) : defaultValue?.DeepClone();
+        if (Validation.TrainingDataLeaks.Find(definition, result) is { } leak)
+            throw new WorkflowParamException(leak.Param ?? "", $"{definition.FileName}:{leak.Line}:{leak.Column}: {leak.Message}");
         return result;
     }
 

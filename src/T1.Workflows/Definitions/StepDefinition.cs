@@ -40,6 +40,9 @@ public sealed class StepDefinition
     /// <summary>The `with:` values in file order, typed as YAML says, expressions still as strings.</summary>
     public required JsonObject With { get; init; }
 
+    /// <summary>Inputs of this step's type that name training or evaluation data (from the type's declaration).</summary>
+    public IReadOnlyDictionary<string, Steps.DataRole> DataInputs { get; init; } = new Dictionary<string, Steps.DataRole>();
+
     /// <summary>1-based position of the step in its file (the start of its mapping).</summary>
     public int Line { get; init; }
 

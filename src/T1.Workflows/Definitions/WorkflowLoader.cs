@@ -51,6 +51,7 @@ public static partial class WorkflowLoader
             if (step.Type is not null) inputs.Validate(step, step.Type);
             expressions.Validate(step);
         }
+        if (!bag.HasErrors) TrainingDataLeaks.Validate(draft, bag);
 
         return new WorkflowLoadResult(bag.HasErrors ? null : Build(draft, yamlText, fileName), bag.Sorted());
     }
@@ -75,6 +76,7 @@ public static partial class WorkflowLoader
             Cache = s.Cache,
             Timeout = s.Timeout,
             With = s.With is null ? new JsonObject() : YamlValues.ToObject(s.With),
+            DataInputs = s.Type.Inputs.Where(i => i.Data != DataRole.None).ToDictionary(i => i.Name, i => i.Data),
             Line = s.Node.Line,
             Column = s.Node.Column,
         }).ToList();

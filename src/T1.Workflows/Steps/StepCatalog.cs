@@ -84,7 +84,7 @@ public sealed class StepCatalog
             InputName(p), kind, element, attr.Required, attr.Required ? null : defaultValue,
             range is null ? null : Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture),
             range is null ? null : Convert.ToDouble(range.Maximum, System.Globalization.CultureInfo.InvariantCulture),
-            attr.OneOf, attr.Description, p);
+            attr.OneOf, attr.Description, p, attr.Data);
     }
 
     private static (ValueKind, ValueKind?) KindOf(Type t)

@@ -18,4 +18,7 @@ public sealed class StepInputAttribute : Attribute
 
     /// <summary>Allowed values for a string input (shown as a drop-down in the designer).</summary>
     public string[]? OneOf { get; init; }
+
+    /// <summary>Whether the input names training or evaluation data (checked for overlap across the workflow's steps).</summary>
+    public DataRole Data { get; init; }
 }

@@ -27,7 +27,8 @@ public sealed record StepInputDescriptor(
     double? Maximum,
     IReadOnlyList<string>? OneOf,
     string Description,
-    System.Reflection.PropertyInfo Property);
+    System.Reflection.PropertyInfo Property,
+    DataRole Data = DataRole.None);
 
 /// <summary>One declared output.</summary>
 public sealed record StepOutputDescriptor(string Name, ValueKind Kind, string Description);
