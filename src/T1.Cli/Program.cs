@@ -10,6 +10,7 @@ root.Options.Add(GlobalOptions.Database);
 root.Options.Add(GlobalOptions.DataDir);
 root.Subcommands.Add(ValidateCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(RunCommand.CreateDemo());
 root.Subcommands.Add(RunsCommands.CreateList());
 root.Subcommands.Add(RunsCommands.CreateShow());

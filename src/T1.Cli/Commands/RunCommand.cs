@@ -12,7 +12,7 @@ namespace T1.Cli.Commands;
 /// <summary>`t1 run FILE` and `t1 demo`.</summary>
 internal static class RunCommand
 {
-    private static readonly Option<string[]> Params = new("--param", "-p")
+    internal static readonly Option<string[]> Params = new("--param", "-p")
     {
         Description = "Override a workflow param: --param name=value (repeatable).",
         AllowMultipleArgumentsPerToken = false,
@@ -20,11 +20,12 @@ internal static class RunCommand
     private static readonly Option<bool> Wait = new("--wait", "-w") { Description = "Show live progress and exit non-zero if the run fails." };
     private static readonly Option<bool> Worker = new("--worker") { Description = "Also run steps in this process (always so with the embedded SQLite default)." };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Print engine and step logs." };
+    private static readonly Option<bool> NoPlanCheck = new("--no-plan-check") { Description = "Start even when the memory plan (t1 plan) says a step cannot fit the device." };
 
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Workflow YAML file." };
-        var cmd = new Command("run", "Store a workflow (versioned by content) and run it.") { file, Params, Wait, Worker, Verbose };
+        var cmd = new Command("run", "Store a workflow (versioned by content) and run it.") { file, Params, Wait, Worker, Verbose, NoPlanCheck, PlanCommand.DeviceMemory };
         cmd.SetAction((parse, ct) => RunAsync(parse, ValidateCommand.LoadOrThrow(parse.GetValue(file)!), ct));
         return cmd;
     }
@@ -50,6 +51,7 @@ internal static class RunCommand
         var inProcessWorker = embedded || parse.GetValue(Worker);
         var wait = forceWait || parse.GetValue(Wait) || embedded;
         var verbose = parse.GetValue(Verbose);
+        PlanCommand.CheckBeforeRun(parse, options, definition, overrides, skip: parse.GetValue(NoPlanCheck));
 
         using var host = await CliServices.StartAsync(options, inProcessWorker, verbose, ct);
         var run = await host.Get<WorkflowEngine>().StartRunAsync(definition, overrides, RunTrigger.Cli, ct);

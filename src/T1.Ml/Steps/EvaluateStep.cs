@@ -14,9 +14,9 @@ namespace T1.Ml.Steps;
 [StepOutput("accuracy_smallest", Kind = ValueKind.Number, Description = "Accuracy at the smallest budget.")]
 [StepOutput("budget", Kind = ValueKind.Integer, Description = "The largest budget.")]
 [StepOutput("problems", Kind = ValueKind.Integer, Description = "Problems evaluated.")]
-public sealed class EvaluateStep : StepHandler<EvaluateStep.Inputs>
+public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
 {
-    public sealed class Inputs
+    public sealed partial class Inputs
     {
         [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "Checkpoint to evaluate.")]
         public string Checkpoint { get; set; } = "";

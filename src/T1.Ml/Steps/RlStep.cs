@@ -16,9 +16,9 @@ namespace T1.Ml.Steps;
 [StepOutput("resumed_from", Kind = ValueKind.Integer, Description = "The step this attempt resumed from (0 when it started fresh).")]
 [StepOutput("accuracy", Kind = ValueKind.Number, Description = "Share of sampled responses the verifier accepted, over the last 10% of steps.")]
 [StepOutput("reward", Kind = ValueKind.Number, Description = "Mean reward over the last 10% of steps.")]
-public sealed class RlStep : StepHandler<RlStep.Inputs>
+public sealed partial class RlStep : StepHandler<RlStep.Inputs>
 {
-    public sealed class Inputs
+    public sealed partial class Inputs
     {
         [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "Checkpoint to start from (usually the sft step's checkpoint).")]
         public string Init { get; set; } = "";

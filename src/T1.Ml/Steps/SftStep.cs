@@ -20,12 +20,12 @@ namespace T1.Ml.Steps;
 [StepOutput("checkpoint", Kind = ValueKind.Artifact, Description = "Checkpoint folder: config.json, model.safetensors, tokenizer files, trainer state.")]
 [StepOutput("final_loss", Kind = ValueKind.Number, Description = "Mean training loss per response token over the last logged steps.")]
 [StepOutput("steps", Kind = ValueKind.Integer, Description = "Optimizer steps taken.")]
-public sealed class SftStep : StepHandler<SftStep.Inputs>
+public sealed partial class SftStep : StepHandler<SftStep.Inputs>
 {
     /// <summary>The artifact this step saves its resumable state under.</summary>
     public const string ResumeArtifact = "resume";
 
-    public sealed class Inputs
+    public sealed partial class Inputs
     {
         [StepInput(Required = true, Kind = ValueKind.Artifact, Data = DataRole.Training, Description = "JSONL dataset with prompt and response fields: the output of synthesize, or a JSONL file on the worker.")]
         public string Dataset { get; set; } = "";

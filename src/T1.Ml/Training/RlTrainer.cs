@@ -24,7 +24,7 @@ namespace T1.Ml.Training;
 public sealed class RlTrainer : IDisposable
 {
     private const string StateKind = "rl";
-    private const int RolloutChunk = 256;
+    internal const int RolloutChunk = 256;
 
     private readonly ITextTokenizer _tokenizer;
     private readonly IReadOnlyList<Problem> _problems;

@@ -26,6 +26,9 @@ public sealed class T1Options
 
     /// <summary>Sign-in and roles (section <c>T1:Auth</c>).</summary>
     public T1.Server.Auth.AuthOptions Auth { get; set; } = new();
+
+    /// <summary>The memory check before a run (section <c>T1:Plan</c>).</summary>
+    public T1.Ml.Planning.PlanOptions Plan { get; set; } = new();
 }
 
 /// <summary>Where artifacts live (section <c>T1:Artifacts</c>).</summary>
