@@ -6,7 +6,7 @@ namespace T1.Ml.Planning;
 /// <summary>
 /// Byte counts as people write them: <c>80GiB</c>, <c>141 GB</c>, <c>512MiB</c>. Binary units (KiB, MiB, GiB,
 /// TiB) are powers of 1024, decimal ones (KB, MB, GB, TB) powers of 1000; a bare number is bytes.
-/// Printed sizes are GiB (or MiB below 1 GiB) with one decimal.
+/// Printed sizes are GiB (MiB below 1 GiB) with one decimal.
 /// </summary>
 public static partial class DataSize
 {
@@ -28,11 +28,11 @@ public static partial class DataSize
         return (long)Math.Round(number * unit);
     }
 
-    /// <summary>"12.3 GiB", "640.0 MiB", "0 B".</summary>
+    /// <summary>"12.3 GiB" from 1 GiB up, "640.0 MiB" below, "0" for nothing.</summary>
     public static string Format(long bytes)
     {
         if (bytes == 0) return "0";
-        if (Math.Abs(bytes) >= GiB / 10) return (bytes / GiB).ToString("0.0", CultureInfo.InvariantCulture) + " GiB";
+        if (Math.Abs(bytes) >= GiB) return (bytes / GiB).ToString("0.0", CultureInfo.InvariantCulture) + " GiB";
         return (bytes / (1024.0 * 1024)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
     }
 

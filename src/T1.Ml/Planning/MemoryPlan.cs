@@ -16,7 +16,7 @@ public sealed record MemoryPlan(string Workflow, IReadOnlyList<StepPlan> Steps)
             var peak = estimate.Peak;
             var message = $"step '{step.StepId}' needs an estimated {DataSize.Format(peak.Total)} at its peak ({peak.Name}) but the device has {DataSize.Format(deviceBytes)}";
             if (peak.LargestReducible is { } part)
-                message += $"; the largest part is {Name(part.Component)} ({DataSize.Format(part.Bytes)}): {part.Remedy}";
+                message += $"; the largest part it can shrink is {Name(part.Component)} ({DataSize.Format(part.Bytes)}): {part.Remedy}";
             problems.Add(message);
         }
         return problems;
