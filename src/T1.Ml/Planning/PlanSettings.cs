@@ -19,7 +19,7 @@ public sealed record PlanSettings
     public string AutoDevice { get; init; } = "cpu";
 
     /// <summary>The measured CPU baseline (bench/RESULTS.md).</summary>
-    public const long DefaultCpuRuntimeBytes = 400L << 20;
+    public const long DefaultCpuRuntimeBytes = 950L << 20;
 
     /// <summary>Whether a step's <c>device</c> input puts it on a GPU.</summary>
     public bool IsCuda(string? device)
