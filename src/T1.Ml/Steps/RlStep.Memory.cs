@@ -43,16 +43,19 @@ public sealed partial class RlStep
                 runtime]));
 
             const string microShrink = "lower micro_batch or max_new_tokens";
-            if (KlCoef > 0 || AlarmKlMax > 0)
+            // TokenLogProbs.Score divides the logits by the temperature: one more (rows, positions, V) tensor unless it is 1.
+            int tempered = Temperature == 1.0 ? 0 : 1;
+            // Scoring without gradients: π_ref's log-probs (KL or KL alarm), and π_old's when the rollout is reused (ppo_epochs × minibatches > 1).
+            if (KlCoef > 0 || AlarmKlMax > 0 || PpoEpochs * Minibatches > 1)
             {
-                phases.Add(new MemoryPhase("reference", [.. held,
+                phases.Add(new MemoryPhase("score", [.. held,
                     MemoryFormulas.InferenceActivations(c, micro, sequence, dtype, microShrink),
-                    MemoryFormulas.Logits(c, micro, sequence, 2, "anchor log-probs (logits, log-sum-exp)", microShrink),
+                    MemoryFormulas.Logits(c, micro, sequence, 2 + tempered, "log-probs without gradients (logits, tempered, log-sum-exp)", microShrink),
                     runtime]));
             }
             phases.Add(new MemoryPhase("update", [.. held,
                 MemoryFormulas.TrainingActivations(c, micro, sequence, dtype, microShrink),
-                MemoryFormulas.Logits(c, micro, sequence, 6, "log-probs and entropy (logits, log_softmax, exp, their gradients)", microShrink),
+                MemoryFormulas.Logits(c, micro, sequence, 6 + tempered, "log-probs and entropy (logits, tempered, log_softmax, exp, their gradients)", microShrink),
                 runtime]));
             return new StepMemoryEstimate(phases);
         }

@@ -66,14 +66,14 @@ public sealed class MemoryPlannerTests : IDisposable
     {
         var rl = Plan(Tiny).Steps.Single(s => s.StepId == "rl");
         Assert.Equal("checkpoint of 'sft'", rl.Model!.Source);
-        Assert.Equal(["load", "rollout", "reference", "update"], rl.Estimate!.Phases.Select(p => p.Name));
+        Assert.Equal(["load", "rollout", "score", "update"], rl.Estimate!.Phases.Select(p => p.Name));
         var load = rl.Estimate.Phases[0];
         Assert.Equal(4_203_008L, load.Of(MemoryComponent.Other)); // the fp32 checkpoint read before its copy
         var update = rl.Estimate.Peak;
         Assert.Equal("update", update.Name);
-        // 8 rows, sequence 16 prompt + 32 new = 48: activations 8·48·13 136·4, logits 6 copies · 8·48·512·4
+        // 8 rows, sequence 16 prompt + 32 new = 48: activations 8·48·13 136·4; logits at temperature 1.2: 7 copies · 8·48·512·4
         Assert.Equal(20_176_896L, update.Of(MemoryComponent.Activations));
-        Assert.Equal(4_718_592L, update.Of(MemoryComponent.Logits));
+        Assert.Equal(5_505_024L, update.Of(MemoryComponent.Logits));
         Assert.Equal(2 * 4_334_080L, update.Of(MemoryComponent.Weights)); // policy and anchor
         var rollout = rl.Estimate.Phases[1];
         Assert.Equal(2L * 4 * 8 * 2 * 48 * 32 * 4 + 8 * 48, rollout.Of(MemoryComponent.KvCache));
