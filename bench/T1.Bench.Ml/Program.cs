@@ -4,11 +4,12 @@ using T1.Bench.Ml;
 //   quality  synthesize + sft on a preset, then held-out greedy accuracy (the quality target)
 //   train    SFT tokens/s of the platform vs the PyTorch twin (bench/py), MFU against measured fp32 matmul FLOP/s
 //   sampler  sampler tokens/s at several batch sizes, with and without the KV cache
+//   parity   logits of a Hugging Face folder against bench/py/qwen2_reference.py (PyTorch)
 //   hf-folder  a Hugging Face Qwen2 folder with random weights of a config.json's shape and a Qwen2-family tokenizer
 // Usage: dotnet run -c Release --project bench/T1.Bench.Ml -- <mode> [--option value ...]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: t1-bench-ml quality|train|sampler|hf-folder [--option value ...] (see bench/RESULTS.md)");
+    Console.WriteLine("usage: t1-bench-ml quality|train|sampler|hf-folder|parity [--option value ...] (see bench/RESULTS.md)");
     return args.Length == 0 ? 2 : 0;
 }
 var rest = new Args(args.Skip(1));
@@ -20,7 +21,8 @@ try
         "train" => await TrainThroughput.RunAsync(rest),
         "sampler" => await SamplerThroughput.RunAsync(rest),
         "hf-folder" => await HfFolder.RunAsync(rest),
-        _ => throw new ArgumentException($"unknown mode '{args[0]}'; use quality, train, sampler or hf-folder"),
+        "parity" => await HfParity.RunAsync(rest),
+        _ => throw new ArgumentException($"unknown mode '{args[0]}'; use quality, train, sampler, hf-folder or parity"),
     };
 }
 catch (ArgumentException e)
