@@ -87,7 +87,7 @@ public static class QualityRun
         return source.Problems(seed).Take(200_000).Where(p => ProblemSets.SplitOf(p) == ProblemSplit.Test && seen.Add(p.Canonical)).Take(max).ToList();
     }
 
-    /// <summary>Greedy decoding (temperature 0) of every prompt in <see cref="ChatFormat"/>, graded by the verifier.</summary>
+    /// <summary>Greedy decoding (temperature 0) of every prompt in <see cref="ChatFormat"/>, graded by <see cref="ResponseGrader"/>.</summary>
     public static (int Correct, int Parsable, double Seconds) Evaluate(DecoderLM model, ITextTokenizer tokenizer, IReadOnlyList<Problem> problems, int maxNew, int batch = 64)
     {
         var clock = Stopwatch.StartNew();
@@ -99,8 +99,9 @@ public static class QualityRun
             var outputs = sampler.Generate(prompts, new SamplingOptions { Temperature = 0, MaxNewTokens = maxNew });
             for (int i = 0; i < chunk.Length; i++)
             {
-                if (AnswerExtractor.Extract(outputs[i].Text) is not null) parsable++;
-                if (ProblemVerifier.VerifyResponse(chunk[i], outputs[i].Text).IsCorrect) correct++;
+                var verdict = ResponseGrader.Grade(chunk[i], ResponseGrader.Text(tokenizer, outputs[i].Tokens));
+                if (verdict.Extracted is not null) parsable++;
+                if (verdict.IsCorrect) correct++;
             }
         }
         return (correct, parsable, clock.Elapsed.TotalSeconds);

@@ -14,7 +14,8 @@ public sealed record BudgetEvaluation(EvaluationReport Report, IReadOnlyList<Eva
 /// thinks at most B tokens. If <c>&lt;/think&gt;</c> came within B tokens, the model's own answer is decoded after
 /// it; otherwise the thinking is cut after B tokens (or, with <c>cut_at: line</c>, after the last complete line
 /// within them), the answer prompt (<c>\n&lt;/think&gt;\nFinal answer: \boxed{</c>
-/// by default) is appended and the answer decoded from there. The answer part is graded by the verifier.
+/// by default) is appended and the answer decoded from there. The whole response is graded by <see cref="ResponseGrader"/>, the function RL
+/// rewards use: only the one final answer after the one <c>&lt;/think&gt;</c> counts.
 /// <para>
 /// The thinking is generated once, at the largest budget, and every smaller budget reads its first B tokens:
 /// the sampler draws the same tokens whatever its length limit, so this equals B separate runs with the
@@ -135,13 +136,11 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
     private static List<IReadOnlyList<int>> Answers(Sampler sampler, List<IReadOnlyList<int>> inputs, SamplingOptions options) =>
         inputs.Count == 0 ? [] : sampler.Generate(inputs, options).Select(s => s.Tokens).ToList();
 
-    private EvaluationTrace Grade(Problem problem, int sample, int budget, IReadOnlyList<int> thought, IReadOnlyList<int> tail, bool truncated)
+    internal EvaluationTrace Grade(Problem problem, int sample, int budget, IReadOnlyList<int> thought, IReadOnlyList<int> tail, bool truncated)
     {
-        // Only what follows the thinking is graded: a number inside the thinking is not an answer.
-        var answerText = tokenizer.Decode(tail, skipSpecialTokens: true);
-        var verdict = ProblemVerifier.VerifyResponse(problem, answerText);
-        var eot = tokenizer.Special.EndOfText;
-        var response = tokenizer.Decode([tokenizer.Special.ThinkStart, .. thought, .. tail.Where(t => t != eot)], skipSpecialTokens: false);
+        // The one grading function RL rewards use: only what follows the one </think> is graded.
+        var response = ResponseGrader.Text(tokenizer, [tokenizer.Special.ThinkStart, .. thought, .. tail]);
+        var verdict = ResponseGrader.Grade(problem, response);
         return new EvaluationTrace
         {
             Budget = budget, ProblemId = problem.Id, Sample = sample, Prompt = problem.Prompt, Reference = problem.Answer,

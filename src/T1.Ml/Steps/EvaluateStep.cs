@@ -8,7 +8,7 @@ namespace T1.Ml.Steps;
 
 /// <summary>Inference-budget evaluation: accuracy against the number of thinking tokens allowed.</summary>
 [StepType("evaluate", Category = "Evaluation", Version = 1,
-    Description = "Evaluates a checkpoint on held-out problems at several thinking-token budgets: the thinking is cut at each budget and the answer forced with the answer prompt. Writes report.json (accuracy, mean thinking length, truncation and parsable rates per budget), traces.jsonl and budget_curve.png, and stores accuracy@B metrics.")]
+    Description = "Evaluates a checkpoint on validation or test problems at several thinking-token budgets: the thinking is cut at each budget and the answer forced with the answer prompt. Writes report.json (accuracy, mean thinking length, truncation and parsable rates per budget), traces.jsonl and budget_curve.png, and stores accuracy@B metrics.")]
 [StepOutput("report", Kind = ValueKind.Artifact, Description = "Folder with report.json, traces.jsonl and budget_curve.png.")]
 [StepOutput("accuracy", Kind = ValueKind.Number, Description = "Accuracy (pass@1 averaged over samples) at the largest budget.")]
 [StepOutput("accuracy_smallest", Kind = ValueKind.Number, Description = "Accuracy at the smallest budget.")]
@@ -21,13 +21,16 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "Checkpoint to evaluate.")]
         public string Checkpoint { get; set; } = "";
 
-        [StepInput(Description = "Problem generator for held-out problems (arithmetic, countdown, linear), or jsonl with source. Ignored when dataset is given.", OneOf = ["arithmetic", "countdown", "linear", "jsonl"])]
+        [StepInput(Description = "Problem generator (arithmetic, countdown, linear), or jsonl with source. Ignored when dataset is given.", OneOf = ["arithmetic", "countdown", "linear", "jsonl"])]
         public string Task { get; set; } = "arithmetic";
+
+        [StepInput(Description = "Which split of a generated task: validation (for choosing settings and in-experiment promotion) or test (read only for final numbers). Never overlaps the train split that synthesize and rl draw from; ignored for files and datasets.", OneOf = ["validation", "test"])]
+        public string Split { get; set; } = "validation";
 
         [StepInput(Kind = ValueKind.Artifact, Data = DataRole.Evaluation, Description = "A dataset artifact to evaluate on instead of a task (JSONL with prompt/problem/question and answer).")]
         public string? Dataset { get; set; }
 
-        [StepInput(Description = "Problems to evaluate (fewer when the held-out split or the file has fewer; 0 = a whole file or dataset).")]
+        [StepInput(Description = "Problems to evaluate (fewer when the split or the file has fewer; 0 = a whole file or dataset).")]
         [Range(0, 1_000_000)]
         public int Count { get; set; } = 100;
 
@@ -35,7 +38,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [Range(1, 5)]
         public int Difficulty { get; set; } = 1;
 
-        [StepInput(Description = "Seed of the generated problems; the same seed gives the same held-out set.")]
+        [StepInput(Description = "Seed of the generated problems; the same seed, count and split give the same problems.")]
         public int Seed { get; set; }
 
         [StepInput(Data = DataRole.Evaluation, Description = "jsonl only: path of the JSONL file (e.g. MATH500).")]
@@ -88,7 +91,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         catch (ArgumentException e) { throw new StepFailedException($"step '{context.StepId}': {e.Message}"); }
         var compute = StepCompute.Initialize(inputs.Device, inputs.Seed, context);
         var problems = await StepProblems.LoadAsync(context, string.IsNullOrWhiteSpace(inputs.Dataset) ? inputs.Task : inputs.Dataset,
-            string.IsNullOrWhiteSpace(inputs.Dataset) ? "task" : "dataset", ProblemSplit.Test, inputs.Count, inputs.Seed, inputs.Difficulty, inputs.Source, cancellationToken);
+            string.IsNullOrWhiteSpace(inputs.Dataset) ? "task" : "dataset", ProblemSets.Parse(inputs.Split), inputs.Count, inputs.Seed, inputs.Difficulty, inputs.Source, cancellationToken);
         if (problems.Problems.Count == 0) throw new StepFailedException($"step '{context.StepId}': {problems.Description} has no problems to evaluate");
         var path = await context.Artifacts.GetLocalPathAsync(ArtifactRef.Parse(inputs.Checkpoint), cancellationToken);
         using var loaded = StepCompute.LoadCheckpoint(path, compute, context, "checkpoint");

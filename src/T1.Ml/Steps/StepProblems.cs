@@ -8,8 +8,8 @@ namespace T1.Ml.Steps;
 /// Problems for the <c>rl</c> and <c>evaluate</c> steps, from either a task spec (a generator name with
 /// difficulty and seed, or <c>jsonl</c> with a source file) or a dataset artifact (JSONL with a prompt field —
 /// <c>prompt</c>, <c>problem</c> or <c>question</c> — and <c>answer</c>, such as the <c>synthesize</c> output).
-/// Generated problems come from one split: training prompts for RL, held-out ones for evaluation, and the two
-/// never overlap. Dataset and file problems are graded against their answer with the answer verifier.
+/// Generated problems come from one of the task's three disjoint splits (<see cref="ProblemSets"/>): train for RL,
+/// validation or test for evaluation. Dataset and file problems are graded against their answer with the answer verifier.
 /// </summary>
 internal static class StepProblems
 {
@@ -38,11 +38,11 @@ internal static class StepProblems
             catch (FileNotFoundException e) { throw new StepFailedException($"step '{context.StepId}': {e.Message}"); }
         }
         var found = Collect(problems, split, count, seed);
-        if (found.Count == 0) throw new StepFailedException($"step '{context.StepId}': task '{taskOrDataset}' at difficulty {difficulty} gave no {split} problems");
-        var which = split == ProblemSplit.Test ? "held-out" : "training";
+        var which = ProblemSets.NameOf(split);
+        if (found.Count == 0) throw new StepFailedException($"step '{context.StepId}': task '{taskOrDataset}' at difficulty {difficulty} gave no {which} problems");
         if (found.Count < count)
             context.Log.Warn($"task '{taskOrDataset}' at difficulty {difficulty} has only {found.Count} distinct {which} problems; using those instead of {count} (raise the difficulty for more)");
-        return new Loaded(found, $"{problems.Task} ({which}, difficulty {difficulty}, seed {seed})");
+        return new Loaded(found, $"{problems.Task} ({which} split, difficulty {difficulty}, seed {seed})");
     }
 
     /// <summary>Up to <paramref name="count"/> distinct problems of <paramref name="split"/>: fewer when the generator runs dry.</summary>

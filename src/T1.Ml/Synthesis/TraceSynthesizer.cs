@@ -8,7 +8,7 @@ namespace T1.Ml.Synthesis;
 /// <summary>
 /// Writes T1-style trial-and-error traces: inside &lt;think&gt;, attempts that are really wrong, each followed by a
 /// true check and a one-line reflection, then the verified attempt, then <c>Final answer: \boxed{X}</c>.
-/// Every trace's final answer is run through <see cref="ProblemVerifier"/> before it is returned.
+/// Every trace's final answer is run through <see cref="ResponseGrader"/> before it is returned.
 /// Deterministic: a trace depends only on the seed and the problem id, not on the order of problems.
 /// </summary>
 public sealed class TraceSynthesizer
@@ -46,7 +46,7 @@ public sealed class TraceSynthesizer
             ? 0 : random.Next(1, _options.AttemptsMax);
         var (lines, answer) = writer.Write(problem, wrong, random);
         var response = TraceText.Response(lines, answer);
-        var verdict = ProblemVerifier.VerifyResponse(problem, response);
+        var verdict = ResponseGrader.Grade(problem, response);
         if (!verdict.IsCorrect)
             throw new InvalidOperationException($"synthesised trace for '{problem.Id}' failed verification ({verdict.Reason}); this is a bug in the {problem.Task} trace writer");
         return new SynthesizedTrace(problem.Prompt, response, answer, problem.Task, problem.Difficulty);

@@ -17,14 +17,6 @@ public static partial class AnswerVerifier
     public const int MaxNesting = 24;
     private const double RelativeTolerance = 1e-9;
 
-    /// <summary>Extracts the answer from a whole response, then compares it with the reference.</summary>
-    public static Verdict VerifyResponse(string? response, string reference)
-    {
-        var extracted = AnswerExtractor.Extract(response);
-        if (extracted is null) return Verdict.Wrong("no answer found (no \\boxed{} or 'Final answer:')");
-        return Verify(extracted, reference) with { Extracted = extracted };
-    }
-
     public static Verdict Verify(string? candidate, string? reference)
     {
         if (string.IsNullOrWhiteSpace(candidate)) return Verdict.Wrong("empty answer");

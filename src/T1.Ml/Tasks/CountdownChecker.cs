@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace T1.Ml.Tasks;
 
-/// <summary>A countdown answer is correct when it uses exactly the given numbers, once each, and equals the target.</summary>
+/// <summary>
+/// A countdown answer is correct when it is an expression that uses exactly the given numbers, once each, and equals
+/// the target ("(8-3)*4+2", or "(8-3)*4+2=22" with the target on the right).
+/// </summary>
 public static class CountdownChecker
 {
     public static Verdict Check(Problem problem, string answer)
@@ -12,9 +15,14 @@ public static class CountdownChecker
         var expression = IntExpression.TryParse(answer.Trim().TrimEnd('.'));
         if (expression is null)
         {
-            // "(8-3)*4+2=22" is fine too: check the left side.
+            // "(8-3)*4+2=22" is fine too when the right side is the target: check the left side.
             var eq = answer.IndexOf('=');
-            if (eq > 0) expression = IntExpression.TryParse(answer[..eq].Trim());
+            if (eq > 0 && answer.IndexOf('=', eq + 1) < 0)
+            {
+                var right = answer[(eq + 1)..].Trim().TrimEnd('.').Trim();
+                if (right != target.ToString(CultureInfo.InvariantCulture)) return Verdict.Wrong($"says '={right}', but the target is {target}");
+                expression = IntExpression.TryParse(answer[..eq].Trim());
+            }
             if (expression is null) return Verdict.Wrong("not an expression of numbers with + - * / and parentheses");
         }
         var used = expression.Literals().Order().ToList();

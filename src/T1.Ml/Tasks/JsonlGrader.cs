@@ -13,8 +13,9 @@ public sealed record GradeSummary(int Graded, int Correct)
 }
 
 /// <summary>
-/// The logic of <c>t1 grade FILE.jsonl [--response-field F] [--answer-field F]</c>: for each JSON line, extract
-/// the answer from the response field, compare it with the answer field, write one JSON verdict per line,
+/// The logic of <c>t1 grade FILE.jsonl [--response-field F] [--answer-field F]</c>: for each JSON line, grade the
+/// response field against the answer field with <see cref="ResponseGrader"/> (the function RL rewards and
+/// evaluation use, as for an imported <c>jsonl</c> task), write one JSON verdict per line,
 /// then the summary line. Blank lines are skipped; a bad line stops grading with its line number.
 /// </summary>
 public static class JsonlGrader
@@ -37,7 +38,7 @@ public static class JsonlGrader
             using var doc = JsonlFields.Parse(line, where);
             var response = JsonlFields.Required(doc.RootElement, responseField, where);
             var answer = JsonlProblemSource.ReferenceAnswer(JsonlFields.Required(doc.RootElement, answerField, where));
-            var verdict = AnswerVerifier.VerifyResponse(response, answer);
+            var verdict = ResponseGrader.Grade(Imported(answer), response);
             graded++;
             if (verdict.IsCorrect) correct++;
             output.WriteLine(JsonSerializer.Serialize(new VerdictLine(lineNumber, verdict.IsCorrect, verdict.Extracted, answer, verdict.Reason), VerdictLineContext.Default.VerdictLine));
@@ -46,6 +47,9 @@ public static class JsonlGrader
         output.WriteLine(summary.ToString());
         return summary;
     }
+
+    /// <summary>A line's reference answer as an imported problem: graded like evaluation grades a jsonl task.</summary>
+    private static Problem Imported(string answer) => new("line", TaskRegistry.Jsonl, "", answer, 0, new Dictionary<string, string>());
 }
 
 internal sealed record VerdictLine(

@@ -1,5 +1,6 @@
 using T1.Ml.Sampling;
 using T1.Ml.Tasks;
+using T1.Ml.Tokenization;
 
 namespace T1.Ml.Training;
 
@@ -12,7 +13,7 @@ public enum RlOutcome
     /// <summary>Repeats one n-token sequence too often (a loop).</summary>
     Repetitive,
 
-    /// <summary>No final answer could be extracted (no <c>\boxed{}</c> or "Final answer:").</summary>
+    /// <summary>No single final answer after the thinking (<see cref="ResponseGrader"/>): none, several, or the thinking never closed.</summary>
     Unparsable,
 
     /// <summary>The verifier rejected the answer.</summary>
@@ -29,23 +30,29 @@ public readonly record struct RlReward(double Value, RlOutcome Outcome);
 public delegate RlReward RlRewardFunction(Problem problem, SampledSequence response);
 
 /// <summary>
-/// The T1 reward: 1 when the verifier accepts the final answer, 0 when it rejects it, and
+/// The T1 reward: 1 when <see cref="ResponseGrader.Grade"/> (the grading evaluation uses) accepts the response, 0 when
+/// it rejects its final answer, and
 /// <see cref="RlOptions.OverlongPenalty"/> (−1 by default) for responses that are overlong (finish
 /// reason length), repetitive (an n-gram of <see cref="RlOptions.RepetitionNgram"/> tokens occurs
-/// <see cref="RlOptions.RepetitionRepeats"/> or more times) or unparsable (no extractable answer).
+/// <see cref="RlOptions.RepetitionRepeats"/> or more times) or unparsable (no single final answer after the thinking).
 /// </summary>
 public static class RlRewards
 {
-    /// <summary>The verifier reward under <paramref name="options"/>.</summary>
-    public static RlRewardFunction Verifier(RlOptions options) => (problem, response) => Score(problem, response, options);
+    /// <summary>
+    /// The verifier reward under <paramref name="options"/>: each rollout's tokens become text with their think
+    /// tags (<see cref="ResponseGrader.Text"/>, as evaluation does) and are graded by <see cref="ResponseGrader.Grade"/>.
+    /// </summary>
+    public static RlRewardFunction Verifier(RlOptions options, ITextTokenizer tokenizer) =>
+        (problem, response) => Score(problem, response with { Text = ResponseGrader.Text(tokenizer, response.Tokens) }, options);
 
+    /// <summary>Scores a rollout whose <see cref="SampledSequence.Text"/> holds the response with its think tags.</summary>
     public static RlReward Score(Problem problem, SampledSequence response, RlOptions options)
     {
         if (response.Finish == FinishReason.Length) return new(options.OverlongPenalty, RlOutcome.Overlong);
         if (IsRepetitive(response.Tokens, options.RepetitionNgram, options.RepetitionRepeats)) return new(options.OverlongPenalty, RlOutcome.Repetitive);
-        var text = response.Text ?? "";
-        if (AnswerExtractor.Extract(text) is null) return new(options.OverlongPenalty, RlOutcome.Unparsable);
-        return ProblemVerifier.VerifyResponse(problem, text).IsCorrect ? new(1.0, RlOutcome.Correct) : new(0.0, RlOutcome.Wrong);
+        var verdict = ResponseGrader.Grade(problem, response.Text);
+        if (verdict.Extracted is null) return new(options.OverlongPenalty, RlOutcome.Unparsable);
+        return verdict.IsCorrect ? new(1.0, RlOutcome.Correct) : new(0.0, RlOutcome.Wrong);
     }
 
     /// <summary>

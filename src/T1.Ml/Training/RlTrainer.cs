@@ -48,7 +48,7 @@ public sealed class RlTrainer : IDisposable
         Policy = policy;
         _tokenizer = tokenizer;
         _problems = problems;
-        _reward = reward ?? RlRewards.Verifier(options);
+        _reward = reward ?? RlRewards.Verifier(options, tokenizer);
         _optimizer = policy.CreateAdamW(options.Lr, weightDecay: options.WeightDecay);
         Anchor = new DynamicAnchor(policy);
         _alarms = new RlHealthAlarms(options.Alarms);

@@ -111,8 +111,9 @@ public partial class TraceSynthesizerTests
     {
         foreach (var (problem, trace) in Sample(task, difficulty))
         {
-            Assert.True(ProblemVerifier.VerifyResponse(problem, trace.Response).IsCorrect, trace.Response);
-            var boxed = AnswerExtractor.Extract(trace.Response)!;
+            var verdict = ResponseGrader.Grade(problem, trace.Response);
+            Assert.True(verdict.IsCorrect, trace.Response);
+            var boxed = verdict.Extracted!;
             Assert.Equal(trace.Answer, boxed);
             if (task == "countdown")
             {

@@ -5,10 +5,17 @@ namespace T1.Ml.Tests.Tasks;
 public class AnswerExtractorTests
 {
     [Fact]
-    public void Extract_TakesLastBoxed_WithNestedBraces()
+    public void Extract_ReadsBoxed_WithNestedBraces()
     {
-        var response = "First \\boxed{1}, then so \\boxed{\\frac{1}{\\sqrt{2}}}.";
-        Assert.Equal("\\frac{1}{\\sqrt{2}}", AnswerExtractor.Extract(response));
+        Assert.Equal("\\frac{1}{\\sqrt{2}}", AnswerExtractor.Extract("so \\boxed{\\frac{1}{\\sqrt{2}}}."));
+    }
+
+    [Fact]
+    public void Extract_TwoDifferentBoxes_AreNoAnswer_TheSameTwiceIsOne()
+    {
+        Assert.Null(AnswerExtractor.Extract("First \\boxed{1}, then so \\boxed{\\frac{1}{\\sqrt{2}}}.", out var problem));
+        Assert.Equal("2 different final answers (\\boxed{1}, \\boxed{\\frac{1}{\\sqrt{2}}}); exactly one is graded", problem);
+        Assert.Equal("2", AnswerExtractor.Extract("So \\boxed{2}.\n\nWe could also note that … \\boxed{2 }."));
     }
 
     [Fact]
@@ -18,9 +25,11 @@ public class AnswerExtractorTests
     }
 
     [Fact]
-    public void Extract_SkipsUnclosedBox_AndUsesEarlierOne()
+    public void Extract_UnclosedBox_IsNoAnswer_EvenAfterAClosedOne()
     {
-        Assert.Equal("7", AnswerExtractor.Extract("\\boxed{7} and \\boxed{8"));
+        // A second answer that was being written is a second answer, not a typo to skip.
+        Assert.Null(AnswerExtractor.Extract("\\boxed{7} and \\boxed{8", out var problem));
+        Assert.Equal("\\boxed{ is never closed", problem);
     }
 
     [Fact]
@@ -34,5 +43,12 @@ public class AnswerExtractorTests
     public void Extract_ReadsGsm8kMarker_AsLastResort()
     {
         Assert.Equal("18", AnswerExtractor.Extract("9*2=18\n#### 18"));
+    }
+
+    [Fact]
+    public void Extract_TwoDifferentFinalAnswerLines_AreNoAnswer()
+    {
+        Assert.Null(AnswerExtractor.Extract("Final answer: 7\nFinal answer: 9", out var problem));
+        Assert.Equal("2 different final answers (Final answer: 7, Final answer: 9); exactly one is graded", problem);
     }
 }

@@ -102,22 +102,6 @@ public class AnswerVerifierTests
         Assert.Contains("too long", verdict.Reason);
     }
 
-    [Fact]
-    public void VerifyResponse_ExtractsBoxedAnswer_AndReportsIt()
-    {
-        var verdict = AnswerVerifier.VerifyResponse("so it is \\boxed{\\frac{6}{4}}", "1.5");
-        Assert.True(verdict.IsCorrect, verdict.Reason);
-        Assert.Equal("\\frac{6}{4}", verdict.Extracted);
-    }
-
-    [Fact]
-    public void VerifyResponse_SaysNoAnswerFound_WhenResponseHasNone()
-    {
-        var verdict = AnswerVerifier.VerifyResponse("I give up", "3");
-        Assert.False(verdict.IsCorrect);
-        Assert.Contains("no answer found", verdict.Reason);
-    }
-
     private static void AssertEqual(string candidate, string reference)
     {
         var verdict = AnswerVerifier.Verify(candidate, reference);

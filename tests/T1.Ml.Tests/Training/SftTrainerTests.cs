@@ -186,6 +186,8 @@ public sealed class SftTrainerTests : IDisposable
         var sampler = new Sampler(model, tokenizer);
         var outputs = sampler.Generate(problems.Select(p => (IReadOnlyList<int>)ChatFormat.EncodePrompt(tokenizer, p.Prompt)).ToList(),
             new SamplingOptions { Temperature = 0, MaxNewTokens = 24 });
-        return problems.Zip(outputs).Count(x => AnswerVerifier.VerifyResponse(x.Second.Text, x.First.Answer).IsCorrect) / (double)problems.Count;
+        return problems.Zip(outputs).Count(x => ResponseGrader.Grade(
+            new Problem("echo", TaskRegistry.Jsonl, x.First.Prompt, x.First.Answer, 0, new Dictionary<string, string>()),
+            ResponseGrader.Text(tokenizer, x.Second.Tokens)).IsCorrect) / (double)problems.Count;
     }
 }

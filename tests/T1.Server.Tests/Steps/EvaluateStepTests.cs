@@ -39,7 +39,7 @@ public sealed class EvaluateStepTests : IAsyncLifetime
         Assert.Equal(1.0, report.Budgets[0].TruncationRate); // an untrained model never closes its thinking in 2 tokens
         Assert.Equal(2.0, report.Budgets[0].MeanThinkingTokens);
         Assert.Equal("eval", report.Label);
-        Assert.Contains("held-out", report.Dataset);
+        Assert.Equal("arithmetic (validation split, difficulty 2, seed 0)", report.Dataset);
         Assert.Equal(12, File.ReadLines(Path.Combine(folder, EvaluationReport.TracesFileName)).Count());
         var png = File.ReadAllBytes(Path.Combine(folder, EvaluationReport.ChartFileName));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png.Take(4));
