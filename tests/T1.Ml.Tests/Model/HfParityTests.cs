@@ -65,6 +65,30 @@ public sealed class HfParityTests(HfParityTests.Reference reference, ITestOutput
         Assert.True(reference.Logits[name].abs().max().item<float>() > 1f, $"{name}: reference logits are too small to make the comparison meaningful");
     }
 
+    [Theory]
+    [InlineData("gqa-bias-tied left-padded", 4)]
+    [InlineData("mha-untied-bf16 left-padded", 3)]
+    [InlineData("yarn left-padded", 5)]
+    public void CachedDecoding_GivesTheReferenceLogits_AtEachStep(string name, int steps)
+    {
+        // As generation runs: prefill all but the last columns with the KV cache, then one column a step.
+        var (model, ids, mask) = reference.Inputs[name];
+        using var loaded = Checkpoint.Load(reference.Folders[model], torch.CPU);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = tensor(ids.SelectMany(r => r).ToArray()).view(ids.Length, -1);
+        var real = tensor(mask.SelectMany(r => r).ToArray()).view(ids.Length, -1).to(ScalarType.Bool);
+        long B = x.shape[0], T = x.shape[1], prefill = T - steps;
+        using var cache = loaded.Model.NewCache(B, (int)T);
+        var pieces = new List<Tensor> { loaded.Model.Forward(x.narrow(1, 0, prefill), cache, real.narrow(1, 0, prefill)) };
+        for (long t = prefill; t < T; t++)
+            pieces.Add(loaded.Model.Forward(x.narrow(1, t, 1), cache, real.narrow(1, t, 1)));
+        var logits = cat(pieces, dim: 1); // (B, T, V)
+        var diff = (logits - reference.Logits[name]).abs().amax(-1).masked_select(real).max().item<float>();
+        output.WriteLine($"{name}, cached ({prefill} + {steps} × 1): max |diff| {diff:E2}");
+        Assert.True(diff <= Tolerance, $"{name} with the KV cache: max |logits - reference| = {diff:E2} at real tokens (tolerance {Tolerance:E0})");
+    }
+
     [Fact]
     public void Comparison_DetectsAWrongRopeTheta_IgnoredRopeScaling_AndIgnoredPadding()
     {
