@@ -27,6 +27,7 @@ public static class ServerApp
         builder.WebHost.UseUrls(urls);
         if (logging is not null) logging(builder.Logging);
         builder.Services.AddT1(options, worker);
+        builder.Services.AddPortal(); // before access: sign-in mode replaces the portal's authentication state provider
         var mode = AccessMode.For(options.Auth, urls);
         builder.Services.AddT1Access(options, mode);
         builder.Services.AddProblemDetails();
@@ -42,7 +43,6 @@ public static class ServerApp
                 + "(admins create keys with POST /api/keys); roles: viewer reads, operator runs/cancels/resumes, admin publishes and manages keys.";
             return Task.CompletedTask;
         }));
-        builder.Services.AddPortal();
         var app = builder.Build();
 
         app.UseT1Security(mode);

@@ -48,7 +48,7 @@ public sealed class TraceReports(DatabaseFactory database, ArtifactCache cache)
             }
             catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArtifactNotFoundException)
             {
-                result.Add(new StepEvaluation(run.Run.Id, s.StepId, reference.Sha256, null, $"cannot read the report of {s.StepId}: {e.Message}"));
+                result.Add(new StepEvaluation(run.Run.Id, s.StepId, reference.Sha256, null, $"cannot read the report of {s.StepId}: {ErrorText.Of(e)}"));
             }
         }
         return result;

@@ -137,6 +137,25 @@ public sealed class OpenModeDriveByTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CrossSite_DashboardActions_AndThePortalsLiveConnection_Get403()
+    {
+        var before = await StateAsync();
+        foreach (var (method, path) in new[]
+        {
+            ("POST", "/hangfire/recurring/trigger"), ("POST", "/hangfire/jobs/enqueued/delete"),
+            ("POST", "/_blazor/negotiate?negotiateVersion=1"), ("GET", "/_blazor?id=x"), ("POST", "/account/logout"),
+        })
+        {
+            using var response = await _http.SendAsync(With(new HttpRequestMessage(new HttpMethod(method), path), Evil, null, "cross-site"));
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path}: {(int)response.StatusCode}");
+        }
+        // The same negotiation from the server's own page is answered: the refusal above came from the cross-site check.
+        using var own = await _http.SendAsync(Post("/_blazor/negotiate?negotiateVersion=1", origin: _server.Address.TrimEnd('/'), fetchSite: "same-origin"));
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(before, await StateAsync());
+    }
+
+    [Fact]
     public async Task OpenMode_RefusesRequestsForwardedByAProxy()
     {
         var request = Get("/api/runs");
