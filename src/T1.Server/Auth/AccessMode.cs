@@ -10,7 +10,9 @@ public sealed record AccessMode(bool Open, string Description)
     {
         if (!options.RequireLogin && AllLoopback(urls))
             return new AccessMode(true, "access OPEN without sign-in (loopback only; set T1__Auth__RequireLogin=true to require it)");
-        return new AccessMode(false, "sign-in required (portal: /login; scripts: X-Api-Key header)");
+        var hosts = new Security.AllowedHosts(options.AllowedHosts);
+        return new AccessMode(false, "sign-in required (portal: /login; scripts: X-Api-Key header) · "
+            + (hosts.Any ? "answers any host name (set T1__Auth__AllowedHosts)" : $"answers only {hosts}"));
     }
 
     public static bool AllLoopback(string urls)

@@ -18,4 +18,12 @@ public sealed class AccessModeTests
         Assert.Equal(open, mode.Open);
         Assert.Contains(open ? "OPEN" : "sign-in required", mode.Description);
     }
+
+    [Fact]
+    public void SignInMode_SaysWhichHostNamesItAnswers()
+    {
+        Assert.EndsWith("· answers any host name (set T1__Auth__AllowedHosts)", AccessMode.For(new AuthOptions(), "http://0.0.0.0:5080").Description);
+        Assert.EndsWith("· answers only t1.example.org;*.t1.internal",
+            AccessMode.For(new AuthOptions { AllowedHosts = "T1.example.org, *.t1.internal" }, "http://0.0.0.0:5080").Description);
+    }
 }
