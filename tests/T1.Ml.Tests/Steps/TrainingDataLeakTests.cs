@@ -104,7 +104,10 @@ public sealed class TrainingDataLeakTests
         {
             ["sft_data"] = "/data/traces.jsonl", ["rl_prompts"] = Path.GetFullPath("data/benchmarks/math500.jsonl"),
         }));
-        Assert.StartsWith($"ok.yaml:11:5: step 'rl': source '{Path.GetFullPath("data/benchmarks/math500.jsonl")}' (param rl_prompts) is also the evaluation data of step 'eval-rl'", leak.Message);
+        Assert.Equal(
+            $"ok.yaml:11:5: step 'rl': source '{Path.GetFullPath("data/benchmarks/math500.jsonl")}' (param rl_prompts) is also the evaluation data of step 'eval-rl' " +
+            "(its source, in the step at line 18); training on it would make that evaluation measure memorisation. Train on separate data (--param rl_prompts=FILE).",
+            leak.Message);
         Assert.Equal("rl_prompts", leak.Param);
 
         var bound = ParamBinder.Bind(def, new Dictionary<string, string> { ["sft_data"] = "/data/traces.jsonl" });

@@ -15,7 +15,8 @@ namespace T1.Workflows.Definitions.Validation;
 /// </summary>
 internal static class TrainingDataLeaks
 {
-    private sealed record DataUse(string Step, string Input, DataRole Role, string Raw, int Line, int Column);
+    /// <summary>One data input; <see cref="AtValue"/>: Line/Column are the value's (validation), else the step's (a stored definition).</summary>
+    private sealed record DataUse(string Step, string Input, DataRole Role, string Raw, int Line, int Column, bool AtValue);
 
     /// <summary>One training input that reads evaluation data: the message, and the param to change when a param carries the value.</summary>
     public sealed record Leak(int Line, int Column, string Message, string? Param);
@@ -31,7 +32,7 @@ internal static class TrainingDataLeaks
             foreach (var (key, value) in step.With.Entries)
             {
                 if (step.Type.FindInput(key.Value) is { Data: not DataRole.None } input && value is YScalar scalar)
-                    uses.Add(new DataUse(step.Id ?? step.Label, key.Value, input.Data, scalar.Value, value.Line, value.Column));
+                    uses.Add(new DataUse(step.Id ?? step.Label, key.Value, input.Data, scalar.Value, value.Line, value.Column, AtValue: true));
             }
         }
         foreach (var leak in Find(uses, name => defaults.GetValueOrDefault(name)))
@@ -50,7 +51,7 @@ internal static class TrainingDataLeaks
             foreach (var (name, role) in step.DataInputs)
             {
                 if (step.With[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
-                    uses.Add(new DataUse(step.Id, name, role, (string)v!, step.Line, step.Column));
+                    uses.Add(new DataUse(step.Id, name, role, (string)v!, step.Line, step.Column, AtValue: false));
             }
         }
         foreach (var use in uses.Where(u => u.Role == DataRole.Training))
@@ -75,7 +76,7 @@ internal static class TrainingDataLeaks
             if (clash.Use is null) continue;
             yield return new Leak(training.Line, training.Column,
                 $"step '{training.Step}': {training.Input} {source.Shown} is also the evaluation data of step '{clash.Use.Step}' " +
-                $"(its {clash.Use.Input}, line {clash.Use.Line}); training on it would make that evaluation measure memorisation. " +
+                $"(its {clash.Use.Input}, {(clash.Use.AtValue ? "line" : "in the step at line")} {clash.Use.Line}); training on it would make that evaluation measure memorisation. " +
                 $"Train on separate data{(source.Param is { } p ? $" (--param {p}=FILE)" : "")}.",
                 source.Param);
         }
