@@ -11,7 +11,8 @@ namespace T1.Cli;
 /// </summary>
 internal static class CliErrors
 {
-    public const int Ok = 0, RunFailed = 1, BadInput = 2;
+    /// <summary>Interrupted: 128 + SIGINT, as shells report a Ctrl+C'd command.</summary>
+    public const int Ok = 0, RunFailed = 1, BadInput = 2, Interrupted = 130;
 
     public static async Task<int> RunAsync(Func<Task<int>> body)
     {

@@ -21,9 +21,10 @@ internal static class CliServices
     }
 
     /// <summary>A started host (migrated database; a worker when asked). Dispose stops it.</summary>
-    public static async Task<IHost> StartAsync(T1Options options, bool worker, bool verbose, CancellationToken ct)
+    /// <param name="signals">Whether Ctrl+C stops the host; false for commands that handle it themselves (<see cref="InterruptSignal"/>).</param>
+    public static async Task<IHost> StartAsync(T1Options options, bool worker, bool verbose, CancellationToken ct, bool signals = true)
     {
-        var host = WorkerApp.Build(options, worker, logging => Logging(logging, verbose));
+        var host = WorkerApp.Build(options, worker, logging => Logging(logging, verbose), signals);
         await host.StartAsync(ct);
         return host;
     }

@@ -24,4 +24,11 @@ AccessCommands.AddTo(root);
 root.Subcommands.Add(HostCommands.CreateServe());
 root.Subcommands.Add(HostCommands.CreateWorker());
 // Errors are ours to print (CliErrors): one actionable line, exit code 2, no stack trace.
-return await CliErrors.RunAsync(() => root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+// Ctrl+C is not System.CommandLine's: it would cancel the command and return after 2 s while a
+// step's native code still runs (a segfault at exit). `t1 run`/`resume` interrupt their run at a
+// safe point (InterruptSignal); `serve`/`worker` stop their host gracefully; others just end.
+return await CliErrors.RunAsync(() => root.Parse(args).InvokeAsync(new InvocationConfiguration
+{
+    EnableDefaultExceptionHandler = false,
+    ProcessTerminationTimeout = null,
+}));

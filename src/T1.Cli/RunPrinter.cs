@@ -17,15 +17,15 @@ internal static class RunPrinter
         if (run.ParamsJson != "{}") AnsiConsole.MarkupLine($"params {Markup.Escape(run.ParamsJson)}");
 
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("step", "type", "queue", "status", "tries", "duration", "outputs / error");
+        table.AddColumns("step", "type", "queue", "status", "tries", "worker", "duration", "outputs / error");
         foreach (var s in d.Steps)
         {
             var took = s.StartedAt is { } a && s.FinishedAt is { } b ? Format(b - a) : s.StartedAt is { } a2 && s.Status == StepStatus.Running ? Format(DateTime.UtcNow - a2) : "";
-            var detail = s.Status is StepStatus.Failed or StepStatus.Skipped or StepStatus.Cancelled || s.Status == StepStatus.Queued && s.Error is not null
+            var detail = s.Status is StepStatus.Failed or StepStatus.Skipped or StepStatus.Cancelled or StepStatus.Interrupted || s.Status == StepStatus.Queued && s.Error is not null
                 ? $"[red]{Markup.Escape(s.Error ?? "")}[/]"
                 : Markup.Escape(Outputs(s.OutputsJson));
             table.AddRow(Markup.Escape(s.StepId), Markup.Escape(s.StepType), s.Queue, $"[{Color(s.Status)}]{Markup.Escape(RunWatcher.Status(s))}[/]",
-                s.Attempt.ToString(), took, detail);
+                s.Attempt.ToString(), Markup.Escape(s.Worker ?? ""), took, detail);
         }
         AnsiConsole.Write(table);
         if (d.Artifacts.Count > 0)
@@ -37,6 +37,17 @@ internal static class RunPrinter
             AnsiConsole.Write(art);
         }
         if (run.Error is not null && run.Status != RunStatus.Succeeded) AnsiConsole.MarkupLine($"[red]{Markup.Escape(run.Error)}[/]");
+    }
+
+    /// <summary>`t1 show --history`: every transition of the run and its steps, with who made it and why.</summary>
+    public static void PrintHistory(IReadOnlyList<StateTransitionRecord> history)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("history");
+        table.AddColumns("time", "step", "try", "from", "to", "by", "why");
+        foreach (var t in history)
+            table.AddRow(Time(t.At), Markup.Escape(t.StepId ?? "(run)"), t.Attempt is > 0 ? t.Attempt.Value.ToString(CultureInfo.InvariantCulture) : "",
+                (t.From ?? "").ToLowerInvariant(), t.To.ToLowerInvariant(), Markup.Escape(t.By), Markup.Escape(t.Reason ?? ""));
+        AnsiConsole.Write(table);
     }
 
     private static string Outputs(string? json)
@@ -53,11 +64,14 @@ internal static class RunPrinter
         return s.StartsWith("t1://artifacts/", StringComparison.Ordinal) ? "artifact:" + s[15..27] + "…" : s.Length > 40 ? s[..39] + "…" : s;
     }
 
-    internal static string Color(RunStatus s) => s switch { RunStatus.Succeeded => "green", RunStatus.Failed => "red", RunStatus.Cancelled => "yellow", _ => "blue" };
+    internal static string Color(RunStatus s) => s switch
+    {
+        RunStatus.Succeeded => "green", RunStatus.Failed => "red", RunStatus.Cancelled or RunStatus.Interrupted => "yellow", _ => "blue",
+    };
 
     internal static string Color(StepStatus s) => s switch
     {
-        StepStatus.Succeeded => "green", StepStatus.Failed => "red", StepStatus.Cancelled or StepStatus.Skipped => "yellow",
+        StepStatus.Succeeded => "green", StepStatus.Failed => "red", StepStatus.Cancelled or StepStatus.Skipped or StepStatus.Interrupted => "yellow",
         StepStatus.Running => "blue", _ => "grey",
     };
 

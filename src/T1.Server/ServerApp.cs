@@ -26,7 +26,7 @@ public static class ServerApp
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         if (logging is not null) logging(builder.Logging);
-        builder.Services.AddT1(options, worker);
+        builder.Services.AddT1(options, worker, reconcile: true);
         builder.Services.AddPortal(); // before access: sign-in mode replaces the portal's authentication state provider
         var mode = AccessMode.For(options.Auth, urls);
         builder.Services.AddT1Access(options, mode);

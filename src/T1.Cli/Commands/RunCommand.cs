@@ -21,18 +21,19 @@ internal static class RunCommand
     private static readonly Option<bool> Worker = new("--worker") { Description = "Also run steps in this process (always so with the embedded SQLite default)." };
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Print engine and step logs." };
     private static readonly Option<bool> NoPlanCheck = new("--no-plan-check") { Description = "Start even when the memory plan (t1 plan) says a step cannot fit the device." };
+    private static readonly Option<bool> NoCache = new("--no-cache") { Description = "Run every step, reusing no earlier result (as `cache: false` on each step)." };
 
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "Workflow YAML file." };
-        var cmd = new Command("run", "Store a workflow (versioned by content) and run it.") { file, Params, Wait, Worker, Verbose, NoPlanCheck, PlanCommand.DeviceMemory };
+        var cmd = new Command("run", "Store a workflow (versioned by content) and run it.") { file, Params, Wait, Worker, Verbose, NoPlanCheck, PlanCommand.DeviceMemory, NoCache };
         cmd.SetAction((parse, ct) => RunAsync(parse, ValidateCommand.LoadOrThrow(parse.GetValue(file)!), ct));
         return cmd;
     }
 
     public static Command CreateDemo()
     {
-        var cmd = new Command("demo", "Run the T1 pipeline (workflows/t1-tiny.yaml: synthesize, SFT, RL, budget evaluation, promotion) on the embedded default and show the result; --param overrides its params.") { Params, Verbose };
+        var cmd = new Command("demo", "Run the T1 pipeline (workflows/t1-tiny.yaml: synthesize, SFT, RL, budget evaluation, promotion) on the embedded default and show the result; --param overrides its params.") { Params, Verbose, NoCache };
         cmd.SetAction((parse, ct) =>
         {
             var (text, name) = DemoWorkflow();
@@ -53,8 +54,10 @@ internal static class RunCommand
         var verbose = parse.GetValue(Verbose);
         PlanCommand.CheckBeforeRun(parse, options, definition, overrides, skip: parse.GetValue(NoPlanCheck));
 
-        using var host = await CliServices.StartAsync(options, inProcessWorker, verbose, ct);
-        var run = await host.Get<WorkflowEngine>().StartRunAsync(definition, overrides, RunTrigger.Cli, ct);
+        // Steps in this process: Ctrl+C interrupts the run at a safe point instead of killing the process under them.
+        using var signal = inProcessWorker ? new InterruptSignal() : null;
+        using var host = await CliServices.StartAsync(options, inProcessWorker, verbose, ct, signals: !inProcessWorker);
+        var run = await host.Get<WorkflowEngine>().StartRunAsync(definition, overrides, RunTrigger.Cli, ct, parse.GetValue(NoCache));
         Console.WriteLine($"run {run.Id} · {definition.Name} v{run.DefinitionVersion} · {definition.Steps.Count} step(s) · {host.Get<DatabaseFactory>().Description}");
         if (definition.Schedule is not null)
             Console.WriteLine($"  note: this workflow has schedule \"{definition.Schedule}\"; `t1 register` activates it (a run does not).");
@@ -64,13 +67,38 @@ internal static class RunCommand
             return CliErrors.Ok;
         }
         if (embedded && !parse.GetValue(Wait) && !forceWait)
-            Console.WriteLine("  embedded mode: running the steps in this process.");
-        var status = await RunWatcher.WatchAsync(host.Get<RunQueries>(), run.Id, ct);
+            Console.WriteLine("  embedded mode: running the steps in this process (Ctrl+C interrupts; `t1 resume` continues).");
+        var status = await FollowAsync(host, run.Id, signal, ct);
         if (await host.Get<RunQueries>().GetAsync(run.Id, ct) is { } details)
             await EvaluationPrinter.PrintAsync(details, new TraceReports(host.Get<DatabaseFactory>(), host.Get<ArtifactCache>()), host.Get<ArtifactCache>(), ArtifactsLocation(options), ct);
         await host.StopAsync(CancellationToken.None);
-        return status == RunStatus.Succeeded ? CliErrors.Ok : CliErrors.RunFailed;
+        return ExitCode(status);
     }
+
+    /// <summary>
+    /// Follows the run until it is final and no attempt runs. The first Ctrl+C (with a
+    /// <paramref name="signal"/>) interrupts it: the step stops at a safe point and records
+    /// Interrupted before this returns, so the host is stopped only once no step code runs.
+    /// </summary>
+    internal static async Task<RunStatus> FollowAsync(IHost host, string runId, InterruptSignal? signal, CancellationToken ct)
+    {
+        signal?.OnFirst(async name =>
+        {
+            Console.Error.WriteLine($"{name}: interrupting run {runId}; its running step stops at the next safe point (Ctrl+C again changes nothing).");
+            await host.Get<RunControl>().InterruptAsync(runId, Actor.User, $"{name} on `t1 run` (process {Environment.ProcessId})");
+        });
+        var status = await RunWatcher.WatchAsync(host.Get<RunQueries>(), runId, ct);
+        if (status == RunStatus.Interrupted)
+            Console.WriteLine($"run {runId} interrupted; `t1 resume {runId}` continues it (steps that saved state resume from it).");
+        return status;
+    }
+
+    internal static int ExitCode(RunStatus status) => status switch
+    {
+        RunStatus.Succeeded => CliErrors.Ok,
+        RunStatus.Interrupted => CliErrors.Interrupted,
+        _ => CliErrors.RunFailed,
+    };
 
     /// <summary>Where a user finds the artifacts: the local folder, or the S3 bucket.</summary>
     internal static string ArtifactsLocation(T1Options options) =>

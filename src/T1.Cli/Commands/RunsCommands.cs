@@ -20,6 +20,7 @@ internal static class RunsCommands
         cmd.SetAction(async (parse, ct) =>
         {
             var db = await CliServices.DatabaseAsync(CliServices.Options(parse), ct);
+            await RunInterruption.InterruptOrphansAsync(db, Actor.Reconciler(RunOwner.Current.ToString()), ct);
             var runs = await new RunQueries(db).ListAsync(Math.Clamp(parse.GetValue(limit), 1, 10_000), 0, parse.GetValue(workflow), null, ct);
             if (runs.Count == 0)
             {
@@ -40,15 +41,20 @@ internal static class RunsCommands
 
     public static Command CreateShow()
     {
-        var cmd = new Command("show", "Show a run: steps, status, attempts, durations, outputs, errors, artifacts; for evaluate steps, accuracy by thinking budget.") { RunId };
+        var history = new Option<bool>("--history") { Description = "Also list every state transition of the run and its steps: when, from, to, by whom (user, schedule, engine, worker, reconciler) and why — the errors of all attempts." };
+        var cmd = new Command("show", "Show a run: steps, status, attempts, workers, durations, outputs, errors, artifacts; for evaluate steps, accuracy by thinking budget.") { RunId, history };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = CliServices.Options(parse);
             var db = await CliServices.DatabaseAsync(options, ct);
             var queries = new RunQueries(db);
             var run = await FindAsync(queries, parse.GetValue(RunId)!, ct);
+            // A run whose embedded process was killed is interrupted, not running: say so before printing it.
+            await RunInterruption.InterruptIfOrphanedAsync(db, run, Actor.Reconciler(RunOwner.Current.ToString()), ct);
             var details = (await queries.GetAsync(run.Id, ct))!;
+            run = details.Run;
             RunPrinter.Print(details);
+            if (parse.GetValue(history)) RunPrinter.PrintHistory(await queries.HistoryAsync(run.Id, ct));
             var cache = new ArtifactCache(db, T1Services.CreateArtifactStore(options), options.Engine);
             await EvaluationPrinter.PrintAsync(details, new TraceReports(db, cache), cache, RunCommand.ArtifactsLocation(options), ct);
             return run.Status is RunStatus.Failed ? CliErrors.RunFailed : CliErrors.Ok;
@@ -75,25 +81,27 @@ internal static class RunsCommands
     {
         var wait = new Option<bool>("--wait", "-w") { Description = "Follow the run until it is final." };
         var worker = new Option<bool>("--worker") { Description = "Also run steps in this process (always so with the embedded SQLite default)." };
-        var cmd = new Command("resume", "Re-run the failed, cancelled and skipped steps of a run, reusing the outputs of steps that succeeded.") { RunId, wait, worker };
+        var cmd = new Command("resume", "Re-run the failed, cancelled, interrupted and skipped steps of a run, reusing the outputs of steps that succeeded (a run whose process was killed counts as interrupted).") { RunId, wait, worker };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = CliServices.Options(parse);
             var embedded = !options.Database.IsPostgres;
-            using var host = await CliServices.StartAsync(options, embedded || parse.GetValue(worker), verbose: false, ct);
+            var local = embedded || parse.GetValue(worker);
+            using var signal = local ? new InterruptSignal() : null;
+            using var host = await CliServices.StartAsync(options, local, verbose: false, ct, signals: !local);
             var queries = host.Get<RunQueries>();
             var run = await FindAsync(queries, parse.GetValue(RunId)!, ct);
             switch (await host.Get<RunControl>().ResumeAsync(run.Id, ct))
             {
-                case ResumeResult.StillRunning: throw new CliException($"run {run.Id} is still running; wait for it or `t1 cancel {run.Id}` first.");
+                case ResumeResult.StillRunning: throw new CliException($"run {run.Id} is still running (its process is alive, or a step is still stopping); wait for it or `t1 cancel {run.Id}` first.");
                 case ResumeResult.NothingToDo: throw new CliException($"run {run.Id} succeeded; there is nothing to resume (start a new run with `t1 run`).");
                 case ResumeResult.NotFound: throw new CliException($"no run '{run.Id}'.");
             }
             Console.WriteLine($"run {run.Id} resumed.");
             if (!embedded && !parse.GetValue(wait)) return CliErrors.Ok;
-            var status = await RunWatcher.WatchAsync(queries, run.Id, ct);
+            var status = await RunCommand.FollowAsync(host, run.Id, signal, ct);
             await host.StopAsync(CancellationToken.None);
-            return status == RunStatus.Succeeded ? CliErrors.Ok : CliErrors.RunFailed;
+            return RunCommand.ExitCode(status);
         });
         return cmd;
     }

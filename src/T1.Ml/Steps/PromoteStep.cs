@@ -6,7 +6,7 @@ using T1.Workflows.Steps;
 namespace T1.Ml.Steps;
 
 /// <summary>Checkpoint promotion: registers the candidate and moves the champion alias only if it wins.</summary>
-[StepType("promote", Category = "Registry", Version = 1,
+[StepType("promote", Category = "Registry", Version = 1, Cacheable = false,
     Description = "Registers a checkpoint as a new version of a model with its evaluation report and makes it the champion only if it beats the current champion by the margin (the first version wins). Every decision is recorded with the numbers it compared.")]
 [StepOutput("decision", Kind = ValueKind.String, Description = "promoted or kept.")]
 [StepOutput("version", Kind = ValueKind.Integer, Description = "The version number given to the candidate.")]

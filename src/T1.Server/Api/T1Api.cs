@@ -70,6 +70,10 @@ public static class T1Api
         api.MapGet("/runs/{id}/metrics", async (string id, string? step, RunQueries runs, CancellationToken ct) =>
             Results.Ok((await runs.MetricsAsync(id, step, ct)).Select(m => new { m.StepRunId, m.Key, m.Step, value = double.IsNaN(m.Value) ? (double?)null : m.Value, m.Time })));
 
+        api.MapGet("/runs/{id}/history", async (string id, RunQueries runs, CancellationToken ct) =>
+            await runs.GetAsync(id, ct) is null ? NotFound(id)
+            : Results.Ok((await runs.HistoryAsync(id, ct)).Select(t => new { t.StepId, t.Attempt, t.From, t.To, t.At, t.By, t.Reason })));
+
         api.MapGet("/runs/{id}/steps/{stepId}/logs", async (string id, string stepId, RunQueries runs, CancellationToken ct) =>
             Results.Ok((await runs.LogsAsync(id, stepId, 5000, ct)).Select(l => new { l.Attempt, l.Time, l.Level, l.Message })));
 

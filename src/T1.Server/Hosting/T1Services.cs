@@ -17,10 +17,12 @@ public static class T1Services
     /// <summary>
     /// Database, artifact store, step catalog, engine and the Hangfire client. With
     /// <paramref name="worker"/>, also a Hangfire server on <see cref="WorkerOptions.Queues"/> and
-    /// the stale-attempt recovery loop.
+    /// the <see cref="Reconciler"/> loop (which <paramref name="reconcile"/> asks for without a worker: the web server).
     /// </summary>
-    public static IServiceCollection AddT1(this IServiceCollection services, T1Options options, bool worker)
+    public static IServiceCollection AddT1(this IServiceCollection services, T1Options options, bool worker, bool reconcile = false)
     {
+        // The embedded default keeps Hangfire's queue in this process: runs started here are owned by it.
+        options.Engine.ProcessLocalJobs = !options.Database.IsPostgres;
         services.AddHostedService<MigrationService>(); // first: hosted services start in registration order
         services.AddSingleton(options);
         services.AddSingleton(options.Engine);
@@ -32,7 +34,9 @@ public static class T1Services
         services.AddSingleton<RunControl>();
         services.AddSingleton<RunQueries>();
         services.AddSingleton<ArtifactCache>();
-        services.AddSingleton<StaleAttemptRecovery>();
+        services.AddSingleton<LocalAttempts>();
+        services.AddSingleton<AttemptOutcomes>();
+        services.AddSingleton<Reconciler>();
         services.AddSingleton<ScheduleRegistry>();
         services.AddSingleton<T1.Workflows.Registry.ModelRegistry>();
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
@@ -64,8 +68,8 @@ public static class T1Services
                 o.ServerCheckInterval = TimeSpan.FromSeconds(30);
                 o.ShutdownTimeout = TimeSpan.FromSeconds(10);
             });
-            services.AddHostedService<RecoveryService>();
         }
+        if (worker || reconcile) services.AddHostedService<ReconcilerService>();
         return services;
     }
 
@@ -106,18 +110,34 @@ internal sealed class MigrationService(DatabaseFactory database) : IHostedServic
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-/// <summary>Runs <see cref="StaleAttemptRecovery"/> every <see cref="EngineOptions.RecoveryInterval"/>.</summary>
-internal sealed class RecoveryService(StaleAttemptRecovery recovery, EngineOptions options, Microsoft.Extensions.Logging.ILogger<RecoveryService> logger) : BackgroundService
+/// <summary>
+/// Runs the <see cref="Reconciler"/> every <see cref="EngineOptions.RecoveryInterval"/> while this
+/// process is the leader (PostgreSQL: holds the reconciler's advisory lock; SQLite: always).
+/// </summary>
+internal sealed class ReconcilerService(Reconciler reconciler, DatabaseFactory database, EngineOptions options,
+    Microsoft.Extensions.Logging.ILogger<ReconcilerService> logger) : BackgroundService
 {
+    private const long LockKey = 7310002;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await using var leader = new LeaderLock(database, LockKey);
         using var timer = new PeriodicTimer(options.RecoveryInterval);
         do
         {
-            try { await recovery.RecoverAsync(stoppingToken); }
+            try
+            {
+                if (await leader.HoldAsync(stoppingToken)) await reconciler.ReconcileAsync(stoppingToken);
+            }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) { logger.LogWarning(e, "stale-attempt recovery failed; will retry"); }
+            catch (Exception e) { logger.LogWarning(e, "reconciler pass failed; will retry"); }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try { return await timer.WaitForNextTickAsync(ct); }
+        catch (OperationCanceledException) { return false; }
     }
 }

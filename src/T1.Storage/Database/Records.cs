@@ -28,6 +28,16 @@ public sealed class RunRecord
     public DateTime CreatedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
     public string? Error { get; set; }
+    /// <summary>
+    /// The process that runs this run's steps when its jobs live only in that process (embedded
+    /// default): host name, process id and the process's start time (which tells a reused pid
+    /// apart). Null when jobs are shared through the database (PostgreSQL workers).
+    /// </summary>
+    public string? OwnerHost { get; set; }
+    public int? OwnerPid { get; set; }
+    public DateTime? OwnerStartedAt { get; set; }
+    /// <summary>`t1 run --no-cache`: no step of this run reuses an earlier result.</summary>
+    public bool NoCache { get; set; }
 }
 
 public sealed class StepRunRecord
@@ -40,14 +50,19 @@ public sealed class StepRunRecord
     public StepStatus Status { get; set; }
     /// <summary>Tries started so far, crash re-runs included.</summary>
     public int Attempt { get; set; }
-    /// <summary>Handler failures so far; compared with the retry policy.</summary>
+    /// <summary>Failed tries so far (handler failures and worker deaths); compared with the retry policy.</summary>
     public int Failures { get; set; }
+    /// <summary>Of <see cref="Failures"/>, the attempts whose worker died (stopped sending heartbeats).</summary>
+    public int Deaths { get; set; }
     /// <summary>Fence: only the attempt holding this token may record outputs, metrics and artifacts.</summary>
     public string? AttemptToken { get; set; }
     public DateTime? HeartbeatAt { get; set; }
     /// <summary>The worker process that runs (or last ran) the step, e.g. <c>host:pid</c>.</summary>
     public string? Worker { get; set; }
+    /// <summary>When the step was queued, or when its delayed retry is due.</summary>
     public DateTime? QueuedAt { get; set; }
+    /// <summary>The Hangfire job of the current queued attempt (the reconciler re-enqueues a Queued step whose job is gone).</summary>
+    public string? JobId { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
     public string? InputsJson { get; set; }
@@ -68,7 +83,15 @@ public sealed class MetricRecord
     public required string RunId { get; set; }
     public required string Key { get; set; }
     public long Step { get; set; }
-    public double Value { get; set; }
+    /// <summary>NaN for a non-finite value (stored as NULL: SQLite cannot store NaN).</summary>
+    public double Value { get; set; } = double.NaN;
+
+    /// <summary>The column: null for a non-finite value.</summary>
+    internal double? StoredValue
+    {
+        get => double.IsFinite(Value) ? Value : null;
+        set => Value = value ?? double.NaN;
+    }
     public DateTime Time { get; set; }
 }
 

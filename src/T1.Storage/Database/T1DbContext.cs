@@ -15,6 +15,7 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
     public DbSet<StepRunRecord> StepRuns => Set<StepRunRecord>();
     public DbSet<MetricRecord> Metrics => Set<MetricRecord>();
     public DbSet<StepLogRecord> StepLogs => Set<StepLogRecord>();
+    public DbSet<StateTransitionRecord> StateTransitions => Set<StateTransitionRecord>();
     public DbSet<BlobRecord> Blobs => Set<BlobRecord>();
     public DbSet<ArtifactRecord> Artifacts => Set<ArtifactRecord>();
     public DbSet<ModelRecord> Models => Set<ModelRecord>();
@@ -48,6 +49,8 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Id).HasMaxLength(32);
             e.HasIndex(x => x.CreatedAt);
             e.HasIndex(x => new { x.WorkflowName, x.CreatedAt });
+            e.HasIndex(x => new { x.Status, x.OwnerHost });
+            e.Property(x => x.OwnerHost).HasMaxLength(200);
         });
         b.Entity<StepRunRecord>(e =>
         {
@@ -62,6 +65,18 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("metrics");
             e.HasIndex(x => new { x.StepRunId, x.Key, x.Step }).IsUnique();
             e.HasIndex(x => x.RunId);
+            e.Ignore(x => x.Value);
+            e.Property(x => x.StoredValue).HasColumnName("Value");
+        });
+        b.Entity<StateTransitionRecord>(e =>
+        {
+            e.ToTable("state_transitions");
+            e.HasIndex(x => new { x.RunId, x.Id });
+            e.Property(x => x.RunId).HasMaxLength(32);
+            e.Property(x => x.StepId).HasMaxLength(64);
+            e.Property(x => x.From).HasMaxLength(16);
+            e.Property(x => x.To).HasMaxLength(16);
+            e.Property(x => x.By).HasMaxLength(200);
         });
         b.Entity<StepLogRecord>(e =>
         {

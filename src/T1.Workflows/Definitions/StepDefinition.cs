@@ -11,6 +11,12 @@ public sealed record RetryPolicy(int Attempts, TimeSpan Backoff)
     public static readonly TimeSpan DefaultBackoff = TimeSpan.FromSeconds(10);
 
     public static readonly RetryPolicy Default = new(1, DefaultBackoff);
+
+    /// <summary>
+    /// Tries a step gets when its worker dies (no heartbeat), whatever <see cref="Attempts"/> says:
+    /// a dead attempt counts as a failed try, and after this many (or Attempts, if more) the step fails.
+    /// </summary>
+    public const int DeathsTolerated = 3;
 }
 
 /// <summary>One validated step of a workflow, as written (expressions in <see cref="With"/> are unresolved).</summary>

@@ -3,7 +3,7 @@ using T1.Workflows.Steps;
 
 namespace T1.Workflows.Engine;
 
-/// <summary>Buffers a step's log lines (written every heartbeat) and holds its latest progress.</summary>
+/// <summary>Buffers a step's log lines (written every heartbeat; a failed write keeps them) and holds its latest progress.</summary>
 public sealed class DbStepLog(DatabaseFactory database, AttemptFence fence, Action<string, string>? echo = null) : IStepLog
 {
     private readonly Lock _lock = new();
@@ -36,8 +36,17 @@ public sealed class DbStepLog(DatabaseFactory database, AttemptFence fence, Acti
             batch = _pending;
             _pending = new();
         }
-        await using var db = database.Create();
-        db.StepLogs.AddRange(batch);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await using var db = database.Create();
+            db.StepLogs.AddRange(batch);
+            await db.SaveChangesAsync(ct);
+        }
+        catch
+        {
+            // Keep the lines, in order, for the next flush.
+            lock (_lock) _pending.InsertRange(0, batch);
+            throw;
+        }
     }
 }

@@ -9,11 +9,20 @@ public sealed class EngineOptions
     /// <summary>A running attempt whose heartbeat is older than this is presumed dead and re-queued.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often each worker looks for dead attempts to re-queue.</summary>
+    /// <summary>How often the reconciler runs (dead attempts, lost jobs, settled runs, orphaned runs).</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>This process's name, recorded on the steps it runs (set from T1:Worker:Name).</summary>
     public string WorkerName { get; set; } = $"{Environment.MachineName.ToLowerInvariant()}:{Environment.ProcessId}";
+
+    /// <summary>
+    /// Set by the host, not by configuration: true when this process's job queue lives only in
+    /// this process (the embedded default), so the runs it starts are owned by it (<see cref="RunOwner"/>).
+    /// </summary>
+    public bool ProcessLocalJobs { get; set; }
+
+    /// <summary>A Queued step whose job is gone is enqueued again once it has waited this long (its job id may not be written yet).</summary>
+    public TimeSpan LostJobGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Scratch folders of running attempts.</summary>
     public string WorkDirectory { get; set; } = Path.Combine(".t1", "work");

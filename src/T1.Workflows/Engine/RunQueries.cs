@@ -49,6 +49,13 @@ public sealed class RunQueries(DatabaseFactory database)
         return await q.OrderBy(m => m.StepRunId).ThenBy(m => m.Key).ThenBy(m => m.Step).ToListAsync(ct);
     }
 
+    /// <summary>Every state transition of the run and its steps, oldest first (<c>t1 show --history</c>).</summary>
+    public async Task<IReadOnlyList<StateTransitionRecord>> HistoryAsync(string runId, CancellationToken ct = default)
+    {
+        await using var db = database.Create();
+        return await db.StateTransitions.AsNoTracking().Where(t => t.RunId == runId).OrderBy(t => t.Id).ToListAsync(ct);
+    }
+
     public async Task<IReadOnlyList<StepLogRecord>> LogsAsync(string runId, string stepId, int limit = 1000, CancellationToken ct = default)
     {
         await using var db = database.Create();

@@ -10,40 +10,46 @@ using T1.Workflows.Steps;
 namespace T1.Workflows.Engine;
 
 /// <summary>
-/// The orchestrator: creates runs and moves them forward. Every transition is a conditional
-/// update (Pending→Queued, Running→Succeeded, …), so any number of processes may call
+/// The orchestrator: creates runs and moves them forward. Every transition goes through
+/// <see cref="StateWriter"/> (conditional and recorded), so any number of processes may call
 /// <see cref="AdvanceAsync"/> for the same run at once: each step is enqueued at most once per
 /// transition, and the run is finalised once.
 /// </summary>
 public sealed class WorkflowEngine(
     DatabaseFactory database, DefinitionStore definitions, StepCatalog catalog,
-    IJobDispatcher dispatcher, ILogger<WorkflowEngine> logger)
+    IJobDispatcher dispatcher, EngineOptions options, ILogger<WorkflowEngine> logger)
 {
     /// <summary>Stores the definition, creates the run and enqueues its first steps.</summary>
     public async Task<RunRecord> StartRunAsync(WorkflowDefinition definition, IReadOnlyDictionary<string, string> paramOverrides,
-        RunTrigger trigger, CancellationToken ct = default)
+        RunTrigger trigger, CancellationToken ct = default, bool noCache = false)
     {
         var boundParams = ParamBinder.Bind(definition, paramOverrides); // throws WorkflowParamException on unknown params
         var record = await definitions.SaveAsync(definition, ct);
-        return await StartRunAsync(record, boundParams, trigger, ct);
+        return await StartRunAsync(record, boundParams, trigger, ct, noCache);
     }
 
     /// <summary>Starts a run of a stored definition (scheduled runs, API).</summary>
-    public async Task<RunRecord> StartRunAsync(DefinitionRecord record, JsonObject boundParams, RunTrigger trigger, CancellationToken ct = default)
+    public async Task<RunRecord> StartRunAsync(DefinitionRecord record, JsonObject boundParams, RunTrigger trigger, CancellationToken ct = default,
+        bool noCache = false)
     {
         var definition = definitions.Parse(record);
+        var owner = options.ProcessLocalJobs ? RunOwner.Current : null;
         var run = new RunRecord
         {
             Id = RunIds.New(), DefinitionId = record.Id, WorkflowName = record.Name, DefinitionVersion = record.Version,
             Status = RunStatus.Running, Trigger = trigger, ParamsJson = boundParams.ToJsonString(), CreatedAt = DateTime.UtcNow,
+            OwnerHost = owner?.Host, OwnerPid = owner?.Pid, OwnerStartedAt = owner?.StartedAt, NoCache = noCache,
         };
+        var steps = definition.Steps.Select(s => new StepRunRecord
+        {
+            RunId = run.Id, StepId = s.Id, StepType = s.Uses, Queue = s.Queue, Status = StepStatus.Pending,
+        }).ToList();
         await using (var db = database.Create())
         {
             db.Runs.Add(run);
-            db.StepRuns.AddRange(definition.Steps.Select(s => new StepRunRecord
-            {
-                RunId = run.Id, StepId = s.Id, StepType = s.Uses, Queue = s.Queue, Status = StepStatus.Pending,
-            }));
+            db.StepRuns.AddRange(steps);
+            StateWriter.Created(db, run, steps, trigger == RunTrigger.Schedule ? Actor.Schedule : Actor.User,
+                $"started ({trigger.ToString().ToLowerInvariant()}){(noCache ? ", --no-cache" : "")}");
             await db.SaveChangesAsync(ct);
         }
         logger.LogInformation("run {RunId} of {Workflow} v{Version} started ({Trigger})", run.Id, record.Name, record.Version, trigger);
@@ -72,11 +78,12 @@ public sealed class WorkflowEngine(
                 var step = steps[def.Id];
                 if (step.Status != StepStatus.Pending) continue;
                 var needs = def.Needs.Select(n => steps[n]).ToList();
-                if (needs.Any(n => n.Status is StepStatus.Failed or StepStatus.Cancelled or StepStatus.Skipped))
+                if (needs.FirstOrDefault(n => n.Status is StepStatus.Failed or StepStatus.Cancelled or StepStatus.Skipped) is { } why)
                 {
-                    var why = needs.First(n => n.Status is StepStatus.Failed or StepStatus.Cancelled or StepStatus.Skipped);
-                    changed |= await TransitionAsync(db, step.Id, StepStatus.Pending, StepStatus.Skipped,
-                        $"skipped: upstream step '{why.StepId}' {why.Status.ToString().ToLowerInvariant()}", ct);
+                    var now = DateTime.UtcNow;
+                    var reason = $"skipped: upstream step '{why.StepId}' {why.Status.ToString().ToLowerInvariant()}";
+                    changed |= await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Skipped, Actor.Engine, reason,
+                        u => u.SetProperty(s => s.Error, reason).SetProperty(s => s.FinishedAt, now), ct: ct);
                     continue;
                 }
                 if (needs.Any(n => n.Status != StepStatus.Succeeded)) continue;
@@ -101,28 +108,29 @@ public sealed class WorkflowEngine(
         }
         catch (Exception e) when (e is ExpressionException or StepInputException or JsonException)
         {
-            return await TransitionAsync(db, step.Id, StepStatus.Pending, StepStatus.Failed, $"step '{def.Id}': {e.Message}", ct);
+            var error = $"step '{def.Id}': {e.Message}";
+            var failedAt = DateTime.UtcNow;
+            return await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Failed, Actor.Engine, error,
+                u => u.SetProperty(s => s.Error, error).SetProperty(s => s.FinishedAt, failedAt), ct: ct);
         }
         var inputsJson = CanonicalJson.Write(inputs);
-        var cacheKey = CanonicalJson.Sha256($"{def.Uses}@{type?.Version ?? 0}\n{inputsJson}");
+        var key = StepCacheKey.Compute(def, type, inputs, inputsJson);
 
-        if (def.Cache)
+        if (key.Usable && def.Cache && !run.NoCache)
         {
             var hit = await db.StepRuns.AsNoTracking()
-                .Where(s => s.CacheKey == cacheKey && s.Status == StepStatus.Succeeded && s.Id != step.Id)
+                .Where(s => s.CacheKey == key.Value && s.Status == StepStatus.Succeeded && s.Id != step.Id)
                 .OrderByDescending(s => s.FinishedAt).FirstOrDefaultAsync(ct);
-            if (hit is not null && await ReuseAsync(db, run, step, hit, inputsJson, cacheKey, ct))
+            if (hit is not null && await ReuseAsync(db, run, step, hit, inputsJson, key.Value, ct))
                 return true;
         }
 
         var now = DateTime.UtcNow;
-        var won = await db.StepRuns.Where(s => s.Id == step.Id && s.Status == StepStatus.Pending)
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.Status, StepStatus.Queued)
-                .SetProperty(s => s.InputsJson, inputsJson)
-                .SetProperty(s => s.CacheKey, cacheKey)
-                .SetProperty(s => s.QueuedAt, now), ct);
-        if (won == 1) dispatcher.Enqueue(run.Id, def.Id, def.Queue);
+        var cacheKey = key.Usable ? key.Value : null;
+        var why = key.Usable ? (def.Cache && !run.NoCache ? "ready" : "ready (cache off)") : $"ready (not cacheable: {key.Why})";
+        if (await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Queued, Actor.Engine, why,
+                u => u.SetProperty(s => s.InputsJson, inputsJson).SetProperty(s => s.CacheKey, cacheKey).SetProperty(s => s.QueuedAt, now), ct: ct))
+            await dispatcher.EnqueueStepAsync(database, step.Id, run.Id, def.Id, def.Queue, TimeSpan.Zero, ct);
         return false;
     }
 
@@ -131,17 +139,16 @@ public sealed class WorkflowEngine(
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = DateTime.UtcNow;
-        var won = await db.StepRuns.Where(s => s.Id == step.Id && s.Status == StepStatus.Pending)
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.Status, StepStatus.Succeeded)
+        var won = await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Succeeded, Actor.Engine,
+            $"cached: same inputs as step '{hit.StepId}' of run {hit.RunId}", u => u
                 .SetProperty(s => s.InputsJson, inputsJson)
                 .SetProperty(s => s.CacheKey, cacheKey)
                 .SetProperty(s => s.OutputsJson, hit.OutputsJson)
                 .SetProperty(s => s.CachedFromRunId, hit.RunId)
                 .SetProperty(s => s.QueuedAt, now)
                 .SetProperty(s => s.StartedAt, now)
-                .SetProperty(s => s.FinishedAt, now), ct);
-        if (won != 1) return false;
+                .SetProperty(s => s.FinishedAt, now), ct: ct);
+        if (!won) return false;
         var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.RunId == hit.RunId && a.StepId == hit.StepId).ToListAsync(ct);
         foreach (var a in artifacts)
         {
@@ -180,20 +187,17 @@ public sealed class WorkflowEngine(
 
     private async Task FinishRunAsync(T1DbContext db, RunRecord run, IEnumerable<StepRunRecord> steps, CancellationToken ct)
     {
-        var failed = steps.Where(s => s.Status is StepStatus.Failed).ToList();
-        var cancelled = steps.Any(s => s.Status is StepStatus.Cancelled);
-        var status = failed.Count > 0 ? RunStatus.Failed : cancelled ? RunStatus.Cancelled : RunStatus.Succeeded;
+        var all = steps.ToList();
+        var failed = all.Where(s => s.Status is StepStatus.Failed).ToList();
+        var status = failed.Count > 0 ? RunStatus.Failed
+            : all.Any(s => s.Status is StepStatus.Interrupted) ? RunStatus.Interrupted
+            : all.Any(s => s.Status is StepStatus.Cancelled) ? RunStatus.Cancelled
+            : RunStatus.Succeeded;
         var error = failed.Count > 0 ? $"step '{failed[0].StepId}' failed: {failed[0].Error}" : null;
         var now = DateTime.UtcNow;
-        var won = await db.Runs.Where(r => r.Id == run.Id && r.Status == RunStatus.Running)
-            .ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, status).SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, error), ct);
-        if (won == 1) logger.LogInformation("run {RunId} {Status}", run.Id, status);
-    }
-
-    private static async Task<bool> TransitionAsync(T1DbContext db, long id, StepStatus from, StepStatus to, string? error, CancellationToken ct)
-    {
-        var now = DateTime.UtcNow;
-        return await db.StepRuns.Where(s => s.Id == id && s.Status == from)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, to).SetProperty(s => s.Error, error).SetProperty(s => s.FinishedAt, now), ct) == 1;
+        var reason = error ?? $"all {all.Count} step(s) settled";
+        if (await StateWriter.RunAsync(db, run.Id, RunStatus.Running, status, Actor.Engine, reason,
+                u => u.SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, error), ct))
+            logger.LogInformation("run {RunId} {Status}", run.Id, status);
     }
 }

@@ -56,7 +56,7 @@ public sealed class StepCatalog
             .Select(o => new StepOutputDescriptor(o.Name, o.Kind == ValueKind.Auto ? ValueKind.String : o.Kind, o.Description))
             .ToList();
         return new StepTypeDescriptor(decl.Name, decl.Category, decl.Description, decl.Version, decl.DefaultQueue,
-            handlerType, inputsType, inputs, outputs);
+            handlerType, inputsType, inputs, outputs) { Cacheable = decl.Cacheable };
     }
 
     /// <summary>The snake_case name an inputs property is known by in `with:`.</summary>

@@ -20,6 +20,11 @@ public sealed class StepTypeAttribute(string name) : Attribute
     /// <summary>Bump when the handler's results change for the same inputs: part of the cache key.</summary>
     public int Version { get; init; } = 1;
 
+    /// <summary>
+    /// False when the step acts on the world beyond its outputs (a registry, a deployment): its
+    /// result is then never reused from the step cache, whatever `cache:` says.
+    /// </summary>
+    public bool Cacheable { get; init; } = true;
     /// <summary>Queue used when the workflow does not say `queue:`.</summary>
     public string DefaultQueue { get; init; } = "cpu";
 }

@@ -12,6 +12,9 @@ public sealed record StepTypeDescriptor(
     IReadOnlyList<StepInputDescriptor> Inputs,
     IReadOnlyList<StepOutputDescriptor> Outputs)
 {
+    /// <summary>False for a step type with side effects outside its outputs (e.g. promote): never reused from the cache.</summary>
+    public bool Cacheable { get; init; } = true;
+
     public StepInputDescriptor? FindInput(string name) => Inputs.FirstOrDefault(i => i.Name == name);
     public StepOutputDescriptor? FindOutput(string name) => Outputs.FirstOrDefault(o => o.Name == name);
 }

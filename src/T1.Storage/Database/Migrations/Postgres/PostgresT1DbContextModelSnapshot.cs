@@ -204,11 +204,12 @@ namespace T1.Storage.Database.Migrations.Postgres
                     b.Property<long>("StepRunId")
                         .HasColumnType("bigint");
 
+                    b.Property<double?>("StoredValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("Value");
+
                     b.Property<DateTime>("Time")
                         .HasColumnType("timestamp with time zone");
-
-                    b.Property<double>("Value")
-                        .HasColumnType("double precision");
 
                     b.HasKey("Id");
 
@@ -366,6 +367,19 @@ namespace T1.Storage.Database.Migrations.Postgres
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("NoCache")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("OwnerHost")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("OwnerPid")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("OwnerStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ParamsJson")
                         .IsRequired()
                         .HasColumnType("text");
@@ -388,9 +402,58 @@ namespace T1.Storage.Database.Migrations.Postgres
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("Status", "OwnerHost");
+
                     b.HasIndex("WorkflowName", "CreatedAt");
 
                     b.ToTable("runs", (string)null);
+                });
+
+            modelBuilder.Entity("T1.Storage.Database.StateTransitionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("Attempt")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("StepId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Id");
+
+                    b.ToTable("state_transitions", (string)null);
                 });
 
             modelBuilder.Entity("T1.Storage.Database.StepLogRecord", b =>
@@ -449,6 +512,9 @@ namespace T1.Storage.Database.Migrations.Postgres
                     b.Property<string>("CachedFromRunId")
                         .HasColumnType("text");
 
+                    b.Property<int>("Deaths")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -462,6 +528,9 @@ namespace T1.Storage.Database.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("InputsJson")
+                        .HasColumnType("text");
+
+                    b.Property<string>("JobId")
                         .HasColumnType("text");
 
                     b.Property<string>("OutputsJson")

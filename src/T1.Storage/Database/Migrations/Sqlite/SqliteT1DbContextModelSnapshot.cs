@@ -191,11 +191,12 @@ namespace T1.Storage.Database.Migrations.Sqlite
                     b.Property<long>("StepRunId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("StoredValue")
+                        .HasColumnType("REAL")
+                        .HasColumnName("Value");
+
                     b.Property<DateTime>("Time")
                         .HasColumnType("TEXT");
-
-                    b.Property<double>("Value")
-                        .HasColumnType("REAL");
 
                     b.HasKey("Id");
 
@@ -349,6 +350,19 @@ namespace T1.Storage.Database.Migrations.Sqlite
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("NoCache")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerHost")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OwnerPid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("OwnerStartedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ParamsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -371,9 +385,56 @@ namespace T1.Storage.Database.Migrations.Sqlite
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("Status", "OwnerHost");
+
                     b.HasIndex("WorkflowName", "CreatedAt");
 
                     b.ToTable("runs", (string)null);
+                });
+
+            modelBuilder.Entity("T1.Storage.Database.StateTransitionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Attempt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Id");
+
+                    b.ToTable("state_transitions", (string)null);
                 });
 
             modelBuilder.Entity("T1.Storage.Database.StepLogRecord", b =>
@@ -428,6 +489,9 @@ namespace T1.Storage.Database.Migrations.Sqlite
                     b.Property<string>("CachedFromRunId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Deaths")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
@@ -441,6 +505,9 @@ namespace T1.Storage.Database.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("InputsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JobId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OutputsJson")
