@@ -19,7 +19,7 @@ public sealed class Cli : IDisposable
         }
     }
 
-    private static string Dll
+    internal static string Dll
     {
         get
         {
