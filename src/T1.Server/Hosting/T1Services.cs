@@ -50,6 +50,10 @@ public static class T1Services
             ? new PostgreSqlStorage(new NpgsqlConnectionFactory(options.Database.ConnectionString, PostgresStorageOptions()), PostgresStorageOptions())
             // Embedded default: jobs live in this process only; the run state that matters is in SQLite.
             : new InMemoryStorage());
+        // Likewise the job activator: Hangfire's default is the process-wide JobActivator.Current (the
+        // last host configured), so a second host's worker would build its jobs from another host's
+        // (perhaps disposed) services.
+        services.AddSingleton<JobActivator>(provider => new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((provider, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

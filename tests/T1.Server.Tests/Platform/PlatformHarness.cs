@@ -73,13 +73,24 @@ public sealed class PlatformHarness : IAsyncDisposable
             var d = (await Get<RunQueries>().GetAsync(runId))!;
             if (d.Run.Status.IsFinal() && d.Steps.All(s => s.Status != StepStatus.Running)) return d;
             if (DateTime.UtcNow > until)
-                throw new TimeoutException($"run {runId} still {d.Run.Status}: " + string.Join(", ", d.Steps.Select(s => $"{s.StepId}={s.Status}")));
+                throw new TimeoutException($"run {runId} still {d.Run.Status}: " + string.Join(", ", d.Steps.Select(s => $"{s.StepId}={s.Status}")) + JobsDescription());
             await Task.Delay(100);
         }
     }
 
     public async Task<RunDetails> RunAsync(string yaml, Dictionary<string, string>? @params = null, TimeSpan? timeout = null) =>
         await WaitAsync((await StartAsync(yaml, @params)).Id, timeout);
+
+    /// <summary>What Hangfire holds (for a timeout's message): queues, jobs in flight, failed jobs and why.</summary>
+    private string JobsDescription()
+    {
+        var api = Get<Hangfire.JobStorage>().GetMonitoringApi();
+        var queues = string.Join(", ", api.Queues().Select(q => $"{q.Name}: {q.Length} enqueued"));
+        var processing = string.Join(", ", api.ProcessingJobs(0, 20).Select(j => $"{j.Key} on {j.Value.ServerId}"));
+        var failed = string.Join("; ", api.FailedJobs(0, 5).Select(j => $"{j.Key}: {j.Value.ExceptionMessage}"));
+        var servers = string.Join(", ", api.Servers().Select(s => $"{s.Name} ({s.WorkersCount} workers, queues {string.Join("/", s.Queues)})"));
+        return $"\nhangfire: queues [{queues}]; processing [{processing}]; failed [{failed}]; servers [{servers}]";
+    }
 
     /// <summary>Waits until a step of the run is in the given state.</summary>
     public async Task WaitForStepAsync(string runId, string stepId, StepStatus status, TimeSpan? timeout = null)
