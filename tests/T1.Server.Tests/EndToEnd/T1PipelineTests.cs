@@ -20,7 +20,7 @@ public sealed class T1PipelineTests
     private static readonly Dictionary<string, string> Tiny = new()
     {
         ["traces"] = "150", ["sft_epochs"] = "1", ["max_len"] = "96", ["rl_steps"] = "2",
-        ["prompts_per_step"] = "2", ["samples"] = "4", ["prompt_count"] = "4", ["eval_problems"] = "12", ["model"] = "t1-e2e",
+        ["prompts_per_step"] = "2", ["samples"] = "4", ["prompt_count"] = "4", ["eval_problems"] = "12", ["eval_samples"] = "2", ["model"] = "t1-e2e",
     };
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class T1PipelineTests
             var report = d.Artifacts.Single(a => a.StepId == step && a.Name == "report");
             var dir = await p.Get<ArtifactCache>().GetLocalPathAsync(new ArtifactRef(report.Sha256), CancellationToken.None);
             var r = EvaluationReport.Load(dir);
-            Assert.Equal([8, 16, 32, 64, 128], r.Budgets.Select(b => b.Budget));
+            Assert.Equal([16, 32, 64, 128, 256], r.Budgets.Select(b => b.Budget));
             Assert.Equal(12, r.Problems);
             Assert.All(r.Budgets, b => Assert.InRange(b.Accuracy, 0, 1));
             Assert.True(new FileInfo(Path.Combine(dir, EvaluationReport.ChartFileName)).Length > 1000);
