@@ -52,15 +52,27 @@ public sealed class Attention : nn.Module
             k = cache.Keys[layer].narrow(2, 0, start + T);   // (B, KV, S, D)
             v = cache.Values[layer].narrow(2, 0, start + T); // (B, KV, S, D)
         }
-        if (_kvHeads != _heads)
+        Tensor y;
+        if (_kvHeads != _heads && T == 1)
         {
-            int rep = _heads / _kvHeads;
-            k = k.repeat_interleave(rep, dim: 1); // (B, H, S, D)
-            v = v.repeat_interleave(rep, dim: 1); // (B, H, S, D)
+            // Decoding one position: each group of query heads attends to its shared k/v head, so the cache is
+            // read as it is, never repeated. Query head h belongs to kv head h / group (as repeat_interleave).
+            int group = _heads / _kvHeads;
+            var qg = q.reshape(B, _kvHeads, group, _headDim);                                                         // (B, KV, G, D)
+            y = nn.functional.scaled_dot_product_attention(qg, k, v, attn_mask: mask, is_casual: false).reshape(B, _heads, 1, _headDim); // (B, H, 1, D)
         }
-        // The flag is spelled is_casual in TorchSharp. It is only set when T == S (see DecoderLM):
-        // with fewer queries than keys libtorch's causal mask would be anchored at key 0.
-        var y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: causal); // (B, H, T, D)
+        else
+        {
+            if (_kvHeads != _heads)
+            {
+                int rep = _heads / _kvHeads;
+                k = k.repeat_interleave(rep, dim: 1); // (B, H, S, D): prefill and training only
+                v = v.repeat_interleave(rep, dim: 1); // (B, H, S, D)
+            }
+            // The flag is spelled is_casual in TorchSharp. It is only set when T == S (see DecoderLM):
+            // with fewer queries than keys libtorch's causal mask would be anchored at key 0.
+            y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: causal); // (B, H, T, D)
+        }
         y = y.transpose(1, 2).contiguous().view(B, T, _heads * _headDim);                                 // (B, T, C)
         return o_proj.forward(y).MoveToOuterDisposeScope();
     }

@@ -61,8 +61,17 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
         return logits.MoveToOuterDisposeScope();
     }
 
-    /// <summary>An empty KV cache for <paramref name="batch"/> rows and up to <paramref name="capacity"/> positions, on this model's device.</summary>
-    public KvCache NewCache(long batch, int capacity) => new(Config, batch, capacity, Device);
+    /// <summary>
+    /// ids (B, T) → final hidden states (B, T, C), causal, positions 0..T−1: the input of the output projection
+    /// <see cref="OutputWeight"/>, for losses that never hold the whole (B, T, V) logits (see <see cref="TokenLogProbs"/>).
+    /// </summary>
+    public Tensor Hidden(Tensor ids) => model.Forward(ids, null, null);
+
+    /// <summary>The output projection (V, C): <c>lm_head.weight</c>, or the token embeddings when they are tied.</summary>
+    public Tensor OutputWeight => lm_head?.weight ?? model.EmbedWeight;
+
+    /// <summary>An empty KV cache for <paramref name="batch"/> rows and up to <paramref name="capacity"/> positions, on this model's device and in its dtype.</summary>
+    public KvCache NewCache(long batch, int capacity) => new(Config, batch, capacity, Device, OutputWeight.dtype);
 
     /// <summary>Parameters that take weight decay: matrices and embeddings (two or more dimensions), not norms or biases.</summary>
     public IEnumerable<Parameter> DecayParameters() => parameters().Where(p => p.dim() >= 2);

@@ -43,6 +43,7 @@ public sealed class DecoderStack : nn.Module
         int S = start + T;
         if (S > (cache?.Capacity ?? _config.MaxPositions))
             throw new ArgumentException($"Sequence of {S} positions exceeds the {(cache is null ? "model's MaxPositions" : "KV cache capacity")} {cache?.Capacity ?? _config.MaxPositions}.");
+        cache?.Reserve(S);
         var device = ids.device;
         Tensor positions; // (B, T)
         Tensor? mask = null;

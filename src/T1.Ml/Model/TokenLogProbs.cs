@@ -24,14 +24,14 @@ public static class TokenLogProbs
     /// <summary>
     /// Scores whole sequences: ids (B, T) → log p(ids[:, t] | ids[:, &lt;t]) for t = 1..T−1, shape (B, T−1).
     /// <paramref name="targetMask"/> (B, T), e.g. 1 on response tokens and 0 on prompt and padding,
-    /// zeroes the other positions (its column 0 is ignored). Rows must be right-padded.
+    /// zeroes the other positions (its column 0 is ignored). Rows must be right-padded. Memory-bounded like
+    /// <see cref="Score"/>.
     /// </summary>
     public static Tensor OfSequences(DecoderLM model, Tensor ids, Tensor? targetMask = null)
     {
         using var scope = NewDisposeScope();
         long T = ids.shape[1];
-        var logits = model.Forward(ids.narrow(1, 0, T - 1)); // (B, T-1, V)
-        var logp = OfTargets(logits, ids.narrow(1, 1, T - 1)); // (B, T-1)
+        var (logp, _) = OfNextTokens(model, ids.narrow(1, 0, T - 1), ids.narrow(1, 1, T - 1), 1.0, withEntropy: false); // (B, T-1)
         if (targetMask is not null) logp = logp * targetMask.narrow(1, 1, T - 1).to(logp.dtype);
         return logp.MoveToOuterDisposeScope();
     }
@@ -41,19 +41,36 @@ public static class TokenLogProbs
     /// entropy of the next-token distribution softmax(logits / <paramref name="temperature"/>) at positions 1..T−1,
     /// both (B, T−1), zeroed where <paramref name="targetMask"/> (B, T; column 0 ignored) is 0. The temperature is
     /// the sampling temperature, so the scored distribution is the one that sampled (as veRL does).
-    /// Keeps the autograd graph; call under <c>no_grad()</c> for old/reference log-probs.
+    /// Keeps the autograd graph; call under <c>no_grad()</c> for old/reference log-probs. Memory-bounded: the
+    /// (B, T−1, V) logits are never held at once (chunks of <see cref="ChunkedLogProbs.ChunkBytes"/> fp32 logits,
+    /// recomputed in backward).
     /// </summary>
-    public static (Tensor LogProbs, Tensor? Entropy) Score(DecoderLM model, Tensor ids, Tensor targetMask, double temperature = 1.0, bool withEntropy = false)
+    public static (Tensor LogProbs, Tensor? Entropy) Score(DecoderLM model, Tensor ids, Tensor targetMask, double temperature = 1.0, bool withEntropy = false) =>
+        Score(model, ids, targetMask, temperature, withEntropy, chunk: null);
+
+    /// <summary><see cref="Score(DecoderLM, Tensor, Tensor, double, bool)"/> with an explicit chunk of <paramref name="chunk"/> positions (tests).</summary>
+    internal static (Tensor LogProbs, Tensor? Entropy) Score(DecoderLM model, Tensor ids, Tensor targetMask, double temperature, bool withEntropy, long? chunk)
     {
         if (!(temperature > 0)) throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be > 0.");
         using var scope = NewDisposeScope();
         long T = ids.shape[1];
-        var logits = model.Forward(ids.narrow(1, 0, T - 1));                 // (B, T-1, V)
-        if (temperature != 1.0) logits = logits / temperature;
         var m = targetMask.narrow(1, 1, T - 1).to(float32);                   // (B, T-1)
-        var logp = (OfTargets(logits, ids.narrow(1, 1, T - 1)) * m).MoveToOuterDisposeScope();
-        var entropy = withEntropy ? (Entropy(logits) * m).MoveToOuterDisposeScope() : null;
-        return (logp, entropy);
+        var (logp, entropy) = OfNextTokens(model, ids.narrow(1, 0, T - 1), ids.narrow(1, 1, T - 1), temperature, withEntropy, chunk);
+        return ((logp * m).MoveToOuterDisposeScope(), withEntropy ? (entropy * m).MoveToOuterDisposeScope() : null);
+    }
+
+    /// <summary>
+    /// inputs (B, T) and targets (B, T) → log p(targets[:, t] | inputs[:, ≤t]) and the entropy of that next-token
+    /// distribution at temperature τ, both (B, T) float32 (entropy zeros unless asked), computed over chunks of
+    /// positions without holding the (B, T, V) logits (<see cref="ChunkedLogProbs"/>).
+    /// </summary>
+    public static (Tensor LogProbs, Tensor Entropy) OfNextTokens(DecoderLM model, Tensor inputs, Tensor targets, double temperature = 1.0, bool withEntropy = false, long? chunk = null)
+    {
+        using var scope = NewDisposeScope();
+        long B = inputs.shape[0], T = inputs.shape[1];
+        var h = model.Hidden(inputs);                                          // (B, T, C)
+        var (logp, entropy) = ChunkedLogProbs.Apply(h.reshape(B * T, -1), model.OutputWeight, targets.reshape(B * T), temperature, withEntropy, chunk);
+        return (logp.view(B, T).MoveToOuterDisposeScope(), entropy.view(B, T).MoveToOuterDisposeScope());
     }
 
     /// <summary>Entropy of the next-token distribution, logits (B, T, V) → (B, T), in nats.</summary>

@@ -6,7 +6,8 @@ namespace T1.Ml.Sampling;
 
 /// <summary>
 /// Batched autoregressive generation with a KV cache. Prompts of different lengths are left-padded;
-/// each row generates exactly what it would generate alone (the cache masks pad slots). All tensors
+/// each row generates exactly what it would generate alone (the cache masks pad slots). The cache grows
+/// page by page with the longest length reached, and rows that finish leave the batch. All tensors
 /// live on the model's device; one host sync per step reads the chosen tokens.
 /// </summary>
 public sealed class Sampler
@@ -51,28 +52,28 @@ public sealed class Sampler
         using var noGrad = no_grad();
         using var cache = _model.NewCache(B, capacity);
 
-        Tensor logits; // (B, 1, V)
+        Tensor logits; // (b, 1, V) for the b rows still decoding
         using (var prefill = NewDisposeScope())
         {
             var (ids, valid) = LeftPad(prompts, longest, _tokenizer?.Special.Pad ?? 0, device);
             logits = _model.Forward(ids, cache, valid, lastOnly: true).MoveToOuterDisposeScope();
         }
+        var rows = Enumerable.Range(0, B).ToList(); // prompt index of each row still decoding
         for (int step = 0; step < options.MaxNewTokens; step++)
         {
             using var scope = NewDisposeScope();
-            var last = logits.select(1, 0).to(float32);                    // (B, V)
+            var last = logits.select(1, 0).to(float32);                    // (b, V)
             logits.Dispose();
-            var next = Choose(last, options, generator);                    // (B)
-            var lp = last.log_softmax(-1).gather(1, next.unsqueeze(1)).squeeze(1); // (B)
+            var next = Choose(last, options, generator, rows, B);           // (b)
+            var lp = last.log_softmax(-1).gather(1, next.unsqueeze(1)).squeeze(1); // (b)
             var nextHost = next.cpu().data<long>().ToArray();
             var lpHost = lp.cpu().data<float>().ToArray();
-            bool allDone = true;
-            for (int b = 0; b < B; b++)
+            var keep = new List<long>(rows.Count);
+            for (int j = 0; j < rows.Count; j++)
             {
-                if (finish[b] is not null) continue;
-                int id = (int)nextHost[b];
+                int b = rows[j], id = (int)nextHost[j];
                 tokens[b].Add(id);
-                logps[b].Add(lpHost[b]);
+                logps[b].Add(lpHost[j]);
                 if (stopIds.Contains(id)) finish[b] = FinishReason.Stop;
                 else if (maxStopChars > 0 && FindStop(tokens[b], options.StopStrings, maxStopChars) is string s)
                 {
@@ -80,10 +81,16 @@ public sealed class Sampler
                     stopString[b] = s;
                 }
                 else if (tokens[b].Count >= options.MaxNewTokens) finish[b] = FinishReason.Length;
-                allDone &= finish[b] is not null;
+                if (finish[b] is null) keep.Add(j);
             }
-            if (allDone) { logits = empty(0); break; }
-            // Finished rows keep decoding (their tokens are ignored) so the batch stays rectangular.
+            if (keep.Count == 0) { logits = empty(0); break; }
+            if (keep.Count < rows.Count)
+            {
+                // Finished rows leave the batch: their cache slots are freed and they are not decoded again.
+                cache.KeepRows(keep);
+                next = next.index_select(0, tensor(keep.ToArray(), dtype: int64, device: device));
+                rows = keep.Select(j => rows[(int)j]).ToList();
+            }
             logits = _model.Forward(next.unsqueeze(1), cache, lastOnly: true).MoveToOuterDisposeScope();
         }
         logits.Dispose();
@@ -112,24 +119,36 @@ public sealed class Sampler
         return (idsT, anyPad ? tensor(valid, [B, longest], device: device) : null);
     }
 
-    /// <summary>logits (B, V) float32 → chosen ids (B): greedy at temperature 0, else min-p, top-p, multinomial.</summary>
-    internal static Tensor Choose(Tensor logits, SamplingOptions o, Generator generator)
+    /// <summary>
+    /// logits (b, V) float32 of the rows <paramref name="rows"/> of a batch of <paramref name="batch"/> → chosen ids (b):
+    /// greedy at temperature 0, else min-p, top-p, then a draw. The draw is torch's multinomial (one sample, no
+    /// replacement: argmax of p / q with q ~ Exp(1)) written out, with the noise drawn for the whole batch every step
+    /// and the rows still decoding picked from it: a row gets the same draws whether or not other rows have finished.
+    /// </summary>
+    internal static Tensor Choose(Tensor logits, SamplingOptions o, Generator generator, IReadOnlyList<int>? rows = null, int? batch = null)
     {
         if (o.Temperature == 0) return logits.argmax(-1);
-        var probs = (logits / o.Temperature).softmax(-1); // (B, V)
+        var probs = (logits / o.Temperature).softmax(-1); // (b, V)
         if (o.MinP > 0)
         {
-            var floor = probs.amax([-1], keepdim: true) * o.MinP; // (B, 1)
+            var floor = probs.amax([-1], keepdim: true) * o.MinP; // (b, 1)
             probs = probs.masked_fill(probs < floor, 0.0);
         }
         if (o.TopP < 1)
         {
-            var (sorted, order) = probs.sort(-1, descending: true);        // (B, V)
+            var (sorted, order) = probs.sort(-1, descending: true);        // (b, V)
             var before = sorted.cumsum(-1) - sorted;                        // mass strictly before each token
             sorted = sorted.masked_fill(before >= o.TopP, 0.0);             // the top token always stays
             probs = zeros_like(probs).scatter_(-1, order, sorted);
         }
-        return probs.multinomial(1, replacement: false, generator: generator).squeeze(-1); // (B)
+        long b = probs.shape[0], n = batch ?? b;
+        var noise = empty([n, probs.shape[1]], dtype: probs.dtype, device: probs.device).exponential_(1.0, generator); // (B, V)
+        if (n != b)
+        {
+            var index = tensor((rows ?? throw new ArgumentException("rows are needed when the batch has shrunk")).Select(r => (long)r).ToArray(), dtype: int64, device: probs.device);
+            noise = noise.index_select(0, index); // (b, V)
+        }
+        return (probs / noise).argmax(-1); // (b)
     }
 
     private string? FindStop(List<int> generated, IReadOnlyList<string> stops, int maxStopChars)

@@ -111,8 +111,9 @@ public sealed class SftTrainer
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 using var batch = SftBatch.Collate(micro, _tokenizer.Special.Pad, _model.Device);
-                var logits = _model.forward(batch.Inputs);                              // (B, T, V)
-                var loss = SftLoss.Sum(logits, batch.Targets, batch.Mask) / stepTargets; // scalar
+                // Σ −log p over response tokens, by chunks of positions: never the whole (B, T, V) logits.
+                var (logp, _) = TokenLogProbs.OfNextTokens(_model, batch.Inputs, batch.Targets); // (B, T)
+                var loss = -(logp * batch.Mask).sum() / stepTargets;                            // scalar
                 loss.backward();
                 lossSum += TensorValues.Float(loss);
                 tokens += batch.Tokens;

@@ -1,0 +1,137 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace T1.Ml.Model;
+
+/// <summary>
+/// log p(target) and entropy of softmax(h·Wᵀ / τ) for N positions without ever holding the N × V logits:
+/// the output projection, log-softmax and entropy run over chunks of positions in forward, and are
+/// recomputed chunk by chunk in backward, where the gradient with respect to the logits is written out
+/// analytically (∂log p_y/∂z = (onehot_y − p)/τ, ∂H/∂z = −p·(log p + H)/τ). Peak extra memory is about
+/// four fp32 (chunk, V) tensors, plus an fp32 (V, C) accumulator for the gradient of W in backward.
+/// Computes in float32 whatever the dtype of h and W (the projection itself runs in their dtype, as the
+/// unchunked model does).
+/// </summary>
+internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogProbs>
+{
+    /// <summary>Budget of one chunk's fp32 logits: the chunk holds ⌊ChunkBytes / (4·V)⌋ positions (at least 1).</summary>
+    public const long ChunkBytes = 128L << 20;
+
+    // Gradients handed back to the autograd engine from backward: the engine takes its own reference when the
+    // callback returns, so they are released at this thread's next call (backward may run on an engine thread
+    // without a dispose scope). Per thread: another thread's callback may not have returned yet.
+    [ThreadStatic] private static List<Tensor>? _returned;
+
+    /// <summary>Positions per chunk for vocabulary <paramref name="vocab"/>.</summary>
+    public static long DefaultChunk(long vocab) => Math.Max(1, ChunkBytes / (4 * vocab));
+
+    /// <summary>
+    /// hidden (N, C), weight (V, C), targets (N) int64 → (log p (N), entropy (N) or zeros when not asked),
+    /// both float32 and differentiable with respect to hidden and weight.
+    /// </summary>
+    public static (Tensor LogProbs, Tensor Entropy) Apply(Tensor hidden, Tensor weight, Tensor targets, double temperature, bool withEntropy, long? chunk = null)
+    {
+        var outputs = apply(hidden, weight, targets, temperature, withEntropy, chunk ?? DefaultChunk(weight.shape[0]));
+        return (outputs[0], outputs[1]);
+    }
+
+    public override string Name => nameof(ChunkedLogProbs);
+
+    public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        ReleaseReturned();
+        var (h, w, y) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
+        double tau = (double)vars[3];
+        bool withEntropy = (bool)vars[4];
+        long chunk = (long)vars[5];
+        ctx.save_for_backward([h, w, y]);
+        // An unused output's gradient arrives undefined and is treated as zero below. (Materialising it would read
+        // TorchSharp's per-output cache, which the caller's dispose scope may already have freed.)
+        ctx.set_materialize_grads(false);
+        ctx.save_data("tau", tau);
+        ctx.save_data("entropy", withEntropy);
+        ctx.save_data("chunk", chunk);
+        long n = h.shape[0];
+        var logp = empty(n, dtype: float32, device: h.device);     // (N)
+        var entropy = zeros(n, dtype: float32, device: h.device);  // (N)
+        for (long s = 0; s < n; s += chunk)
+        {
+            using var scope = NewDisposeScope();
+            long c = Math.Min(chunk, n - s);
+            var z = Logits(h.narrow(0, s, c), w, tau);                      // (c, V) fp32
+            var lse = z.logsumexp(-1, keepdim: true);                       // (c, 1)
+            logp.narrow(0, s, c).copy_((z.gather(-1, y.narrow(0, s, c).unsqueeze(-1)) - lse).squeeze(-1));
+            if (withEntropy)
+            {
+                var p = (z - lse).exp_();                                   // (c, V)
+                entropy.narrow(0, s, c).copy_((lse - (p * z).sum(-1, keepdim: true)).squeeze(-1)); // H = lse − Σ p z
+            }
+        }
+        return [logp, entropy];
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
+    {
+        ReleaseReturned();
+        using var scope = NewDisposeScope();
+        var saved = ctx.get_saved_variables();
+        var (h, w, y) = (saved[0], saved[1], saved[2]);
+        double tau = (double)ctx.get_data("tau");
+        bool withEntropy = (bool)ctx.get_data("entropy");
+        long chunk = (long)ctx.get_data("chunk");
+        var gLogp = Defined(gradOutputs[0]);                                // (N) or null
+        var gEntropy = withEntropy ? Defined(gradOutputs[1]) : null;       // (N) or null
+        long n = h.shape[0];
+        var gradH = empty_like(h);                                          // (N, C)
+        var gradW = zeros(w.shape, dtype: float32, device: w.device);       // (V, C), fp32 accumulator
+        for (long s = 0; s < n; s += chunk)
+        {
+            using var inner = NewDisposeScope();
+            long c = Math.Min(chunk, n - s);
+            var hc = h.narrow(0, s, c);                                     // (c, C)
+            var z = Logits(hc, w, tau);                                     // (c, V)
+            var logpAll = z - z.logsumexp(-1, keepdim: true);               // (c, V)
+            var p = logpAll.exp();                                          // (c, V)
+            var gz = zeros_like(p);                                         // (c, V)
+            if (gLogp is not null)
+            {
+                var gl = gLogp.narrow(0, s, c).to(float32).unsqueeze(-1);   // (c, 1)
+                gz.sub_(p * gl);                                            // −g·p
+                gz.scatter_add_(-1, y.narrow(0, s, c).unsqueeze(-1), gl);   // + g at the target
+            }
+            if (gEntropy is not null)
+            {
+                var ge = gEntropy.narrow(0, s, c).to(float32).unsqueeze(-1); // (c, 1)
+                var entropy = -(p * logpAll).sum(-1, keepdim: true);        // (c, 1)
+                gz.sub_(p * (logpAll + entropy) * ge);                       // −g_H·p·(log p + H)
+            }
+            if (tau != 1.0) gz.div_(tau);
+            gradH.narrow(0, s, c).copy_(gz.to(w.dtype).matmul(w));          // (c, C)
+            gradW.add_(gz.t().matmul(hc.to(float32)));                      // (V, C)
+        }
+        var result = new List<Tensor> { gradH, gradW.to(w.dtype), null!, null!, null!, null! };
+        _returned ??= [];
+        foreach (var t in result.Take(2))
+        {
+            t.DetachFromDisposeScope();
+            _returned.Add(t);
+        }
+        return result;
+    }
+
+    private static Tensor? Defined(Tensor? t) => t is null || t.IsInvalid ? null : t;
+
+    /// <summary>h (c, C) · Wᵀ in their dtype, then float32 and divided by τ → (c, V).</summary>
+    private static Tensor Logits(Tensor h, Tensor w, double tau)
+    {
+        var z = nn.functional.linear(h, w).to(float32);
+        return tau == 1.0 ? z : z.div_(tau);
+    }
+
+    private static void ReleaseReturned()
+    {
+        if (_returned is null) return;
+        foreach (var t in _returned) t.Dispose();
+        _returned.Clear();
+    }
+}
