@@ -10,7 +10,8 @@ namespace T1.Ml.Checkpoints;
 
 /// <summary>
 /// A checkpoint is a folder laid out like a Hugging Face Qwen2 model, so either side can read it:
-/// <c>config.json</c>, <c>model.safetensors</c> (HF tensor names, float32), the tokenizer files, and
+/// <c>config.json</c>, <c>model.safetensors</c> (HF tensor names, in the model's dtype: float32 or bfloat16, named by
+/// <c>torch_dtype</c>), the tokenizer files, and
 /// optionally <c>trainer_state.json</c> + <c>optimizer.bin</c> (TorchSharp's optimizer format) for resume.
 /// <code>
 /// Checkpoint.Save(dir, model, tokenizer, new TrainerState { Step = step, DataPosition = pos }, optimizer);
@@ -42,7 +43,7 @@ public static class Checkpoint
         Directory.CreateDirectory(tmp);
         try
         {
-            File.WriteAllText(Path.Combine(tmp, ConfigFile), model.Config.ToHfJson(eosTokenId: tokenizer?.Special.EndOfText));
+            File.WriteAllText(Path.Combine(tmp, ConfigFile), model.Config.ToHfJson(eosTokenId: tokenizer?.Special.EndOfText, torchDtype: TorchDtypeName(model.Dtype)));
             Safetensors.Write(Path.Combine(tmp, WeightsFile), model.state_dict(),
                 new Dictionary<string, string> { ["t1"] = "DecoderLM" });
             tokenizer?.Save(tmp);
@@ -53,6 +54,7 @@ public static class Checkpoint
                 File.WriteAllText(Path.Combine(tmp, TrainerStateFile), JsonSerializer.Serialize(withRng, Json));
             }
             optimizer?.save_state_dict(Path.Combine(tmp, OptimizerFile));
+            (optimizer as MasterWeightsAdamW)?.SaveMasters(tmp);
             string? old = null;
             if (Directory.Exists(target))
             {
@@ -81,9 +83,13 @@ public static class Checkpoint
     /// Builds the model described by the folder (this platform's or a Hugging Face Qwen2 one, single or
     /// sharded safetensors, any float dtype) on <paramref name="device"/>, with its tokenizer when present.
     /// </summary>
-    public static LoadedCheckpoint Load(string directory, Device device)
+    /// <remarks>
+    /// The weights are converted to <paramref name="dtype"/> (float32 when null, whatever <c>torch_dtype</c> the folder
+    /// was saved in); a model in bfloat16 saves bfloat16 weights with <c>"torch_dtype": "bfloat16"</c>, as Hugging Face does.
+    /// </remarks>
+    public static LoadedCheckpoint Load(string directory, Device device, ScalarType? dtype = null)
     {
-        var model = DecoderLM.Create(ReadConfig(directory), device);
+        var model = DecoderLM.Create(ReadConfig(directory), device, dtype);
         LoadWeights(directory, model);
         ITextTokenizer? tokenizer = HasTokenizer(directory) ? BpeTextTokenizer.Load(directory) : null;
         if (tokenizer is not null && tokenizer.VocabSize > model.Config.VocabSize)
@@ -135,6 +141,7 @@ public static class Checkpoint
         LoadWeights(directory, model);
         var optPath = Path.Combine(directory, OptimizerFile);
         if (optimizer is not null && File.Exists(optPath)) optimizer.load_state_dict(optPath);
+        if (optimizer is MasterWeightsAdamW masters && !masters.TryLoadMasters(directory)) masters.SyncFromModel();
         if (state.RngState is { Length: > 0 } rng)
         {
             using var t = tensor(rng, dtype: ScalarType.Byte);
@@ -149,6 +156,15 @@ public static class Checkpoint
         var path = Path.Combine(directory, TrainerStateFile);
         return File.Exists(path) ? JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path), Json) : null;
     }
+
+    /// <summary>The Hugging Face <c>torch_dtype</c> name of <paramref name="dtype"/> (float32, bfloat16, float16).</summary>
+    public static string TorchDtypeName(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "float32",
+        ScalarType.BFloat16 => "bfloat16",
+        ScalarType.Float16 => "float16",
+        _ => throw new NotSupportedException($"Model weights in {dtype} are not supported; use float32 or bfloat16."),
+    };
 
     private static bool HasTokenizer(string directory) =>
         File.Exists(Path.Combine(directory, "tokenizer.json")) ||

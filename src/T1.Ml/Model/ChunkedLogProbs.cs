@@ -17,11 +17,6 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
     /// <summary>Budget of one chunk's fp32 logits: the chunk holds ⌊ChunkBytes / (4·V)⌋ positions (at least 1).</summary>
     public const long ChunkBytes = 128L << 20;
 
-    // Gradients handed back to the autograd engine from backward: the engine takes its own reference when the
-    // callback returns, so they are released at this thread's next call (backward may run on an engine thread
-    // without a dispose scope). Per thread: another thread's callback may not have returned yet.
-    [ThreadStatic] private static List<Tensor>? _returned;
-
     /// <summary>Positions per chunk for vocabulary <paramref name="vocab"/>.</summary>
     public static long DefaultChunk(long vocab) => Math.Max(1, ChunkBytes / (4 * vocab));
 
@@ -39,7 +34,7 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        ReleaseReturned();
+        AutogradReturns.Release();
         var (h, w, y) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2]);
         double tau = (double)vars[3];
         bool withEntropy = (bool)vars[4];
@@ -72,7 +67,7 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> gradOutputs)
     {
-        ReleaseReturned();
+        AutogradReturns.Release();
         using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var (h, w, y) = (saved[0], saved[1], saved[2]);
@@ -110,12 +105,8 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
             gradW.add_(gz.t().matmul(hc.to(float32)));                      // (V, C)
         }
         var result = new List<Tensor> { gradH, gradW.to(w.dtype), null!, null!, null!, null! };
-        _returned ??= [];
-        foreach (var t in result.Take(2))
-        {
-            t.DetachFromDisposeScope();
-            _returned.Add(t);
-        }
+        AutogradReturns.Hold(result[0]);
+        AutogradReturns.Hold(result[1]);
         return result;
     }
 
@@ -126,12 +117,5 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
     {
         var z = nn.functional.linear(h, w).to(float32);
         return tau == 1.0 ? z : z.div_(tau);
-    }
-
-    private static void ReleaseReturned()
-    {
-        if (_returned is null) return;
-        foreach (var t in _returned) t.Dispose();
-        _returned.Clear();
     }
 }

@@ -28,6 +28,16 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     /// <summary>The shape of this model.</summary>
     public ModelConfig Config { get; }
 
+    /// <summary>
+    /// Activation checkpointing: when true, training forwards keep only each layer's input and recompute the
+    /// layer in backward (about one extra forward of compute; activation memory L·N·C instead of L·N·(≈14·C + 4·I)).
+    /// </summary>
+    public bool GradCheckpoint
+    {
+        get => model.GradCheckpoint;
+        set => model.GradCheckpoint = value;
+    }
+
     /// <summary>The device of the parameters; create inputs there.</summary>
     public Device Device => model.EmbedWeight.device;
 
@@ -35,12 +45,17 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>A new model of shape <paramref name="config"/> on <paramref name="device"/>, initialised from torch's global generator.</summary>
-    public static DecoderLM Create(ModelConfig config, Device device)
+    /// <remarks>With <paramref name="dtype"/> (e.g. bfloat16) the weights, rotary tables and KV caches use it; activations follow.</remarks>
+    public static DecoderLM Create(ModelConfig config, Device device, ScalarType? dtype = null)
     {
         var m = new DecoderLM(config);
+        if (dtype is ScalarType t && t != ScalarType.Float32) m.to(t);
         m.to(device);
         return m;
     }
+
+    /// <summary>The dtype of the weights (float32 or bfloat16).</summary>
+    public ScalarType Dtype => model.EmbedWeight.dtype;
 
     /// <summary>ids (B, T) int64 → logits (B, T, V): causal, positions 0..T−1. Rows may be right-padded.</summary>
     public override Tensor forward(Tensor ids) => Forward(ids);
@@ -83,8 +98,10 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     /// AdamW over this model with weight decay only on ≥2-D parameters. TorchSharp's default decay is 0
     /// (PyTorch's 0.01), so it is always passed explicitly here.
     /// </summary>
+    /// <remarks>A model in a reduced precision (bfloat16) gets a <see cref="MasterWeightsAdamW"/>: float32 master weights and moments.</remarks>
     public AdamW CreateAdamW(double lr, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95, double eps = 1e-8)
     {
+        if (Dtype != ScalarType.Float32) return MasterWeightsAdamW.Create(this, lr, weightDecay, beta1, beta2, eps);
         var groups = new List<AdamW.ParamGroup>
         {
             new(DecayParameters(), lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weightDecay),

@@ -26,6 +26,9 @@ public sealed class DecoderStack : nn.Module
         register_buffer("rope_sin", sin, persistent: false); // (P, D)
     }
 
+    /// <summary>Recompute each layer's activations in backward instead of keeping them (training without a cache only).</summary>
+    public bool GradCheckpoint { get; set; }
+
     /// <summary>The token embedding matrix (V, C); also the output projection when embeddings are tied.</summary>
     public Parameter EmbedWeight => embed_tokens.weight!;
 
@@ -71,12 +74,17 @@ public sealed class DecoderStack : nn.Module
             if (!padded && start == 0) causal = true;
             else if (padded || T > 1) mask = Mask(keyValid, T, start, padded, device); // T == 1, no pad: attend to all
         }
-        var cos = get_buffer("rope_cos")!.index_select(0, positions.flatten()).view(B, 1, T, -1); // (B, 1, T, D)
-        var sin = get_buffer("rope_sin")!.index_select(0, positions.flatten()).view(B, 1, T, -1); // (B, 1, T, D)
+        // float32 tables, cast to the activations' dtype (bf16 models) as Hugging Face does.
+        var dtype = EmbedWeight.dtype;
+        var cos = get_buffer("rope_cos")!.index_select(0, positions.flatten()).view(B, 1, T, -1).to(dtype); // (B, 1, T, D)
+        var sin = get_buffer("rope_sin")!.index_select(0, positions.flatten()).view(B, 1, T, -1).to(dtype); // (B, 1, T, D)
         var x = embed_tokens.forward(ids); // (B, T, C)
+        bool checkpoint = GradCheckpoint && cache is null && is_grad_enabled();
         for (int i = 0; i < layers.Count; i++)
         {
-            x = layers[i].Forward(x, cos, sin, mask, causal, cache, i, start);
+            x = checkpoint
+                ? LayerCheckpoint.Apply(layers[i], x, cos, sin, mask, causal)
+                : layers[i].Forward(x, cos, sin, mask, causal, cache, i, start);
         }
         if (cache is not null) cache.Length = S;
         return norm.forward(x).MoveToOuterDisposeScope();

@@ -134,8 +134,8 @@ public sealed record ModelConfig
         return cfg.Validate();
     }
 
-    /// <summary>This shape as a Hugging Face Qwen2 <c>config.json</c> (float32 weights).</summary>
-    public string ToHfJson(int? eosTokenId = null, int? bosTokenId = null)
+    /// <summary>This shape as a Hugging Face Qwen2 <c>config.json</c>; <paramref name="torchDtype"/> names the stored weights' dtype (HF convention).</summary>
+    public string ToHfJson(int? eosTokenId = null, int? bosTokenId = null, string torchDtype = "float32")
     {
         var o = new JsonObject
         {
@@ -155,7 +155,7 @@ public sealed record ModelConfig
             ["tie_word_embeddings"] = TieEmbeddings,
             ["attention_bias"] = AttentionBias,
             ["use_sliding_window"] = false,
-            ["torch_dtype"] = "float32",
+            ["torch_dtype"] = torchDtype,
             ["initializer_range"] = 0.02,
         };
         if (eosTokenId is int e) o["eos_token_id"] = e;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using T1.Ml.Compute;
 using T1.Ml.Evaluation;
 using T1.Ml.Tasks;
 using T1.Workflows.Steps;
@@ -78,6 +79,9 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
 
         [StepInput(Description = "Compute device.", OneOf = ["auto", "cpu", "cuda"])]
         public string Device { get; set; } = "auto";
+
+        [StepInput(Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
+        public string Dtype { get; set; } = ModelDtype.Fp32;
     }
 
     protected override async Task<StepResult> RunAsync(Inputs inputs, StepContext context, CancellationToken cancellationToken)
@@ -94,7 +98,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
             string.IsNullOrWhiteSpace(inputs.Dataset) ? "task" : "dataset", ProblemSets.Parse(inputs.Split), inputs.Count, inputs.Seed, inputs.Difficulty, inputs.Source, cancellationToken);
         if (problems.Problems.Count == 0) throw new StepFailedException($"step '{context.StepId}': {problems.Description} has no problems to evaluate");
         var path = await context.Artifacts.GetLocalPathAsync(ArtifactRef.Parse(inputs.Checkpoint), cancellationToken);
-        using var loaded = StepCompute.LoadCheckpoint(path, compute, context, "checkpoint");
+        using var loaded = StepCompute.LoadCheckpoint(path, compute, context, "checkpoint", inputs.Dtype);
         context.Log.Info($"evaluating {problems.Problems.Count} problems from {problems.Description} × {inputs.Samples} at budgets [{string.Join(", ", options.Budgets.Order())}] on {compute}");
 
         BudgetEvaluation evaluation;

@@ -17,9 +17,9 @@ public sealed partial class RlStep
             bool cuda = settings.IsCuda(Device);
             var runtime = MemoryFormulas.Runtime(settings, cuda);
             long rows = (long)PromptsPerStep * SamplesPerPrompt;
-            long rolloutRows = Math.Min(RlTrainer.RolloutChunk, rows); // the sampler's batch
             long prompt = settings.PromptTokens;
             long sequence = prompt + MaxNewTokens;                     // worst case: every response reaches max_new_tokens
+            long rolloutRows = Math.Min(RlTrainer.RolloutRows(RolloutBatch, MaxBatchTokens, sequence), rows); // the sampler's batch
             long micro = Math.Min(MicroBatch, rows);
             // From the second step on the policy, the anchor (a copy), the gradients and AdamW's moments stay allocated.
             MemoryPart[] held =

@@ -133,6 +133,14 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
         [Range(1, 4096)]
         public int MicroBatch { get; set; } = RlDefaults.MicroBatch;
 
+        [StepInput(Description = "Most responses decoded together in a rollout batch (bounds the KV cache with max_batch_tokens).")]
+        [Range(1, 65_536)]
+        public int RolloutBatch { get; set; } = RlDefaults.RolloutBatch;
+
+        [StepInput(Description = "Most KV-cache positions of a rollout batch: at most max_batch_tokens / (longest prompt + max_new_tokens) responses are decoded together (0 = rollout_batch only).")]
+        [Range(0, 1_000_000_000)]
+        public int MaxBatchTokens { get; set; } = RlDefaults.MaxBatchTokens;
+
         [StepInput(Description = "Save a resumable state (policy, optimizer, anchor, step) every this many steps (0 = only at the end).")]
         [Range(0, 1_000_000)]
         public int SaveEvery { get; set; } = RlDefaults.SaveEvery;
@@ -142,6 +150,12 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
 
         [StepInput(Description = "Compute device.", OneOf = ["auto", "cpu", "cuda"])]
         public string Device { get; set; } = "auto";
+
+        [StepInput(Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; float32 master weights and AdamW moments; rollouts, π_ref and the checkpoint in bf16; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
+        public string Dtype { get; set; } = ModelDtype.Fp32;
+
+        [StepInput(Description = "Recompute each layer's activations in backward instead of keeping them: activation memory of one layer instead of all, for about a third more compute.")]
+        public bool GradCheckpoint { get; set; }
 
         [StepInput(Description = "Entropy-collapse alarm: fail when the mean token entropy stays below this (nats) for alarm_patience steps (0 = off).")]
         [Range(0.0, 100.0)]
@@ -166,7 +180,7 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
             KlEstimator = Enum.Parse<RlKlEstimator>(KlEstimator, ignoreCase: true), AnchorEma = AnchorEma, AnchorEvery = AnchorEvery,
             PpoEpochs = PpoEpochs, Minibatches = Minibatches, ClipLow = ClipLow, ClipHigh = ClipHigh,
             LossAgg = Enum.Parse<RlLossAgg>(LossAgg, ignoreCase: true), FilterGroups = FilterGroups, FilterMaxRounds = FilterMaxRounds,
-            OverlongPenalty = OverlongPenalty, RepetitionNgram = RepetitionNgram, MicroBatch = MicroBatch, Seed = Seed,
+            OverlongPenalty = OverlongPenalty, RepetitionNgram = RepetitionNgram, MicroBatch = MicroBatch, RolloutBatch = RolloutBatch, MaxBatchTokens = MaxBatchTokens, Seed = Seed,
             Alarms = new RlAlarmOptions { EntropyMin = AlarmEntropyMin, KlMax = AlarmKlMax, OverlongMax = AlarmOverlongMax, Patience = AlarmPatience },
         };
     }
@@ -182,7 +196,8 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
         var fromPrompts = !string.IsNullOrWhiteSpace(inputs.Prompts);
         var pool = await StepProblems.LoadAsync(context, fromPrompts ? inputs.Prompts! : inputs.Task, fromPrompts ? "prompts" : "task", ProblemSplit.Train, poolSize, inputs.Seed, inputs.Difficulty, inputs.Source, cancellationToken);
         var init = await context.Artifacts.GetLocalPathAsync(ArtifactRef.Parse(inputs.Init), cancellationToken);
-        using var loaded = StepCompute.LoadCheckpoint(init, compute, context, "init");
+        using var loaded = StepCompute.LoadCheckpoint(init, compute, context, "init", inputs.Dtype);
+        loaded.Model.GradCheckpoint = inputs.GradCheckpoint;
         using var trainer = new RlTrainer(loaded.Model, loaded.Tokenizer!, pool.Problems, options);
 
         long resumedFrom = 0;

@@ -7,6 +7,7 @@ using T1.Ml.Tokenization;
 using T1.Ml.Training;
 using T1.Workflows.Steps;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace T1.Ml.Steps;
 
@@ -74,6 +75,12 @@ public sealed partial class SftStep : StepHandler<SftStep.Inputs>
         [StepInput(Description = "AdamW weight decay (matrices and embeddings only).")]
         [Range(0.0, 10.0)]
         public double WeightDecay { get; set; } = SftDefaults.WeightDecay;
+
+        [StepInput(Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; float32 master weights and AdamW moments; the checkpoint is saved in bf16; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
+        public string Dtype { get; set; } = ModelDtype.Fp32;
+
+        [StepInput(Description = "Recompute each layer's activations in backward instead of keeping them: activation memory of one layer instead of all, for about a third more compute.")]
+        public bool GradCheckpoint { get; set; }
     }
 
     protected override async Task<StepResult> RunAsync(Inputs inputs, StepContext context, CancellationToken cancellationToken)
@@ -86,13 +93,15 @@ public sealed partial class SftStep : StepHandler<SftStep.Inputs>
         };
         Fail(() => options.Validate());
         var device = Fail(() => ComputeDevice.Initialize(inputs.Device, inputs.Seed));
+        var dtype = Fail(() => ModelDtype.Parse(inputs.Dtype));
 
         var examples = await ReadDatasetAsync(inputs.Dataset, context, cancellationToken);
         var resume = await context.Artifacts.TryGetEarlierOutputAsync(ResumeArtifact, cancellationToken);
         var (model, tokenizer, origin) = resume is not null
-            ? FromCheckpoint(resume, device, "the resume state") // weights are overwritten by the resume below
-            : await StartingModelAsync(inputs, examples, device, context, cancellationToken);
+            ? FromCheckpoint(resume, device, dtype, "the resume state") // weights are overwritten by the resume below
+            : await StartingModelAsync(inputs, examples, device, dtype, context, cancellationToken);
         using var _ = model;
+        model.GradCheckpoint = inputs.GradCheckpoint;
         if (inputs.MaxLen > model.Config.MaxPositions)
             throw new StepFailedException($"max_len {inputs.MaxLen} exceeds the model's {model.Config.MaxPositions} positions; lower max_len.");
 
@@ -169,26 +178,26 @@ public sealed partial class SftStep : StepHandler<SftStep.Inputs>
     }
 
     private static async Task<(DecoderLM, ITextTokenizer, string)> StartingModelAsync(
-        Inputs inputs, List<SftExample> examples, ComputeDevice device, StepContext context, CancellationToken ct)
+        Inputs inputs, List<SftExample> examples, ComputeDevice device, ScalarType dtype, StepContext context, CancellationToken ct)
     {
         if (ArtifactRef.TryParse(inputs.Model, out var artifact))
-            return FromCheckpoint(await context.Artifacts.GetLocalPathAsync(artifact, ct), device, $"checkpoint {inputs.Model}");
+            return FromCheckpoint(await context.Artifacts.GetLocalPathAsync(artifact, ct), device, dtype, $"checkpoint {inputs.Model}");
         var name = inputs.Model.Trim().ToLowerInvariant();
         if (name is not ("tiny" or "small") && Directory.Exists(inputs.Model))
             // a Hugging Face folder on the worker's disk, e.g. a downloaded Qwen2.5 (config.json, safetensors, tokenizer)
-            return FromCheckpoint(Path.GetFullPath(inputs.Model), device, $"local model folder '{inputs.Model}'");
+            return FromCheckpoint(Path.GetFullPath(inputs.Model), device, dtype, $"local model folder '{inputs.Model}'");
         if (name is not ("tiny" or "small"))
             throw new StepFailedException($"model '{inputs.Model}' is neither a preset (tiny, small), a checkpoint artifact (t1://artifacts/…, e.g. ${{{{ steps.sft.outputs.checkpoint }}}}) nor an existing model folder on this worker (a Hugging Face folder with config.json, model.safetensors and tokenizer files).");
         var tokenizer = BpeTrainer.Train(examples.SelectMany(e => new[] { ChatFormat.PromptText(e.Prompt), e.Response }), inputs.VocabSize);
         torch.manual_seed(inputs.Seed);
-        var model = DecoderLM.Create(ModelConfig.Preset(name, tokenizer.VocabSize), device.Device);
+        var model = DecoderLM.Create(ModelConfig.Preset(name, tokenizer.VocabSize), device.Device, dtype);
         return (model, tokenizer, $"{name} (new, tokenizer trained on the dataset)");
     }
 
-    private static (DecoderLM, ITextTokenizer, string) FromCheckpoint(string directory, ComputeDevice device, string what)
+    private static (DecoderLM, ITextTokenizer, string) FromCheckpoint(string directory, ComputeDevice device, ScalarType dtype, string what)
     {
         LoadedCheckpoint loaded;
-        try { loaded = Checkpoint.Load(directory, device.Device); }
+        try { loaded = Checkpoint.Load(directory, device.Device, dtype); }
         catch (Exception e) when (e is IOException or InvalidDataException or FormatException or UnauthorizedAccessException)
         {
             throw new StepFailedException($"{what} is not a usable checkpoint: {e.Message}", e);

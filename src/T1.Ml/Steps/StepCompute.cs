@@ -16,11 +16,11 @@ internal static class StepCompute
         }
     }
 
-    /// <summary>Loads a checkpoint folder that must carry its tokenizer.</summary>
-    public static LoadedCheckpoint LoadCheckpoint(string path, ComputeDevice compute, StepContext context, string input)
+    /// <summary>Loads a checkpoint folder that must carry its tokenizer, in <paramref name="dtype"/> (fp32 or bf16).</summary>
+    public static LoadedCheckpoint LoadCheckpoint(string path, ComputeDevice compute, StepContext context, string input, string dtype = ModelDtype.Fp32)
     {
         LoadedCheckpoint loaded;
-        try { loaded = Checkpoint.Load(path, compute.Device); }
+        try { loaded = Checkpoint.Load(path, compute.Device, ModelDtype.Parse(dtype)); }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
         {
             throw new StepFailedException($"step '{context.StepId}': input '{input}' is not a usable checkpoint: {e.Message}");

@@ -13,10 +13,10 @@ public sealed class DynamicAnchor : IDisposable
     /// <summary>Folder name of the anchor's weights inside an RL resume checkpoint.</summary>
     public const string FolderName = "anchor";
 
-    /// <summary>A copy of <paramref name="policy"/> on its device, without gradients.</summary>
+    /// <summary>A copy of <paramref name="policy"/> on its device and in its dtype, without gradients.</summary>
     public DynamicAnchor(DecoderLM policy)
     {
-        Model = DecoderLM.Create(policy.Config, policy.Device);
+        Model = DecoderLM.Create(policy.Config, policy.Device, policy.Dtype);
         Model.eval();
         foreach (var p in Model.parameters()) p.requires_grad = false;
         CopyFrom(policy);

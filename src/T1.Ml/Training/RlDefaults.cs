@@ -34,6 +34,8 @@ public static class RlDefaults
     public const int RepetitionNgram = 24;
     public const int RepetitionRepeats = 3;
     public const int MicroBatch = 64;
+    public const int RolloutBatch = 256;
+    public const int MaxBatchTokens = 262_144;
     public const int SaveEvery = 10;
     public const double AlarmEntropyMin = 0.005;
     public const double AlarmKlMax = 1.0;

@@ -86,6 +86,15 @@ public sealed record RlOptions
     /// <summary>Sequences per forward/backward chunk (gradient accumulation; bounds memory, not the maths).</summary>
     public int MicroBatch { get; init; } = RlDefaults.MicroBatch;
 
+    /// <summary>Most responses decoded together in one rollout batch (bounds the KV cache with <see cref="MaxBatchTokens"/>).</summary>
+    public int RolloutBatch { get; init; } = RlDefaults.RolloutBatch;
+
+    /// <summary>
+    /// Most KV-cache positions of one rollout batch: a batch holds at most ⌊this / (longest prompt + max_new_tokens)⌋
+    /// responses (at least 1), so its cache stays under 2·L·KV·D·bytes × this (0 = only <see cref="RolloutBatch"/>).
+    /// </summary>
+    public long MaxBatchTokens { get; init; } = RlDefaults.MaxBatchTokens;
+
     /// <summary>Seed of the prompt order, the rollouts and the minibatch shuffles; the same seed and init give the same run.</summary>
     public int Seed { get; init; }
 
@@ -125,6 +134,8 @@ public sealed record RlOptions
         Check(RepetitionNgram >= 0, $"repetition_ngram must be ≥ 0 (0 turns the check off), got {RepetitionNgram}");
         Check(RepetitionRepeats >= 2, $"repetition_repeats must be at least 2, got {RepetitionRepeats}");
         Check(MicroBatch >= 1, $"micro_batch must be at least 1, got {MicroBatch}");
+        Check(RolloutBatch >= 1, $"rollout_batch must be at least 1, got {RolloutBatch}");
+        Check(MaxBatchTokens >= 0, $"max_batch_tokens must be ≥ 0 (0 = no token limit), got {MaxBatchTokens}");
         Alarms.Validate();
         return this;
     }

@@ -24,7 +24,6 @@ namespace T1.Ml.Training;
 public sealed class RlTrainer : IDisposable
 {
     private const string StateKind = "rl";
-    internal const int RolloutChunk = 256;
 
     private readonly ITextTokenizer _tokenizer;
     private readonly IReadOnlyList<Problem> _problems;
@@ -212,20 +211,33 @@ public sealed class RlTrainer : IDisposable
         var rows = Enumerable.Range(0, prompts.Length * K).Select(i => (IReadOnlyList<int>)prompts[i / K]).ToList();
         var sampler = new Sampler(Policy, _tokenizer);
         var samples = new List<SampledSequence>(rows.Count);
-        for (int start = 0, chunk = 0; start < rows.Count; start += RolloutChunk, chunk++)
+        int batch = RolloutRows(prompts.Max(p => p.Count));
+        for (int start = 0, chunk = 0; start < rows.Count; start += batch, chunk++)
         {
             var options = new SamplingOptions
             {
                 Temperature = _o.Temperature, TopP = _o.TopP, MaxNewTokens = _o.MaxNewTokens,
                 Seed = (long)_o.Seed * 1_000_003L + step * 131L + round * 65_537L + chunk,
             };
-            samples.AddRange(sampler.Generate(rows.GetRange(start, Math.Min(RolloutChunk, rows.Count - start)), options));
+            samples.AddRange(sampler.Generate(rows.GetRange(start, Math.Min(batch, rows.Count - start)), options));
         }
         return problems.Select((p, g) =>
         {
             var mine = samples.GetRange(g * K, K);
             return new Group(prompts[g], mine, mine.Select(s => _reward(p, s)).ToArray());
         }).ToList();
+    }
+
+    private int RolloutRows(int longestPrompt) => RolloutRows(_o.RolloutBatch, _o.MaxBatchTokens, longestPrompt + _o.MaxNewTokens);
+
+    /// <summary>
+    /// Responses decoded together: <paramref name="rolloutBatch"/>, fewer when <paramref name="maxBatchTokens"/> (0 = no limit)
+    /// cannot hold that many rows of <paramref name="sequence"/> positions (longest prompt + max_new_tokens); at least 1.
+    /// </summary>
+    internal static int RolloutRows(int rolloutBatch, long maxBatchTokens, long sequence)
+    {
+        long byTokens = maxBatchTokens > 0 ? maxBatchTokens / Math.Max(1, sequence) : int.MaxValue;
+        return (int)Math.Max(1, Math.Min(rolloutBatch, byTokens));
     }
 
     private int[] Order(long epoch)
