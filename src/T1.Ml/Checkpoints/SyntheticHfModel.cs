@@ -28,7 +28,7 @@ public static class SyntheticHfModel
             throw new ArgumentException($"The tokenizer has {tokenizer.VocabSize} ids but the model's vocabulary is {config.VocabSize}.", nameof(tokenizer));
         Directory.CreateDirectory(directory);
         var json = JsonNode.Parse(config.ToHfJson(eosTokenId: tokenizer?.Special.EndOfText))!.AsObject();
-        json["torch_dtype"] = HfDtypeName(weights.Dtype);
+        json["torch_dtype"] = Checkpoint.TorchDtypeName(weights.Dtype);
         File.WriteAllText(Path.Combine(directory, Checkpoint.ConfigFile), json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         var layout = Layout(config, weights.Dtype);
         var index = layout.Select((e, i) => (e.Name, i)).ToDictionary(x => x.Name, x => x.i);
@@ -69,15 +69,6 @@ public static class SyntheticHfModel
         }
         return list;
     }
-
-    /// <summary>config.json's <c>torch_dtype</c> for <paramref name="dtype"/>.</summary>
-    public static string HfDtypeName(ScalarType dtype) => dtype switch
-    {
-        ScalarType.Float32 => "float32",
-        ScalarType.BFloat16 => "bfloat16",
-        ScalarType.Float16 => "float16",
-        _ => throw new ArgumentException($"dtype {dtype} is not a Hugging Face weight dtype; use Float32, BFloat16 or Float16.", nameof(dtype)),
-    };
 
     private static Tensor Make(string name, long[] shape, SyntheticWeights w, int ordinal)
     {
