@@ -211,7 +211,7 @@ public sealed class RlTrainer : IDisposable
         var rows = Enumerable.Range(0, prompts.Length * K).Select(i => (IReadOnlyList<int>)prompts[i / K]).ToList();
         var sampler = new Sampler(Policy, _tokenizer);
         var samples = new List<SampledSequence>(rows.Count);
-        int batch = RolloutRows(prompts.Max(p => p.Count));
+        int batch = RolloutRows(prompts.Max(p => p.Length));
         for (int start = 0, chunk = 0; start < rows.Count; start += batch, chunk++)
         {
             var options = new SamplingOptions
