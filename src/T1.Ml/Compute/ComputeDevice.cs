@@ -31,7 +31,8 @@ public sealed class ComputeDevice
     /// <summary>
     /// Picks the device from <paramref name="spec"/> (<c>auto|cpu|cuda|cuda:N</c>, see
     /// <see cref="DeviceSelector.Resolve"/>), sets torch's CPU thread count (default: all logical
-    /// cores) and seeds torch's generators, so two runs with the same seed draw the same numbers.
+    /// cores), seeds torch's generators, so two runs with the same seed draw the same numbers, and configures the
+    /// native heap (<see cref="NativeHeap"/>).
     /// </summary>
     public static ComputeDevice Initialize(string spec = "auto", long seed = 0, int? threads = null)
     {
@@ -41,6 +42,7 @@ public sealed class ComputeDevice
         {
             throw new ArgumentOutOfRangeException(nameof(threads), n, "threads must be at least 1.");
         }
+        NativeHeap.Configure();
         torch.set_num_threads(n);
         torch.manual_seed(seed);
         if (device.type == DeviceType.CUDA)
