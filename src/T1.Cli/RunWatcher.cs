@@ -23,7 +23,7 @@ internal static class RunWatcher
 
     private static async Task<RunDetails> LiveAsync(RunQueries queries, string runId, CancellationToken ct)
     {
-        RunDetails details = (await queries.GetAsync(runId, ct))!;
+        RunDetails details = await ReadAsync(queries, runId, ct);
         await AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -33,7 +33,7 @@ internal static class RunWatcher
                 var tasks = details.Steps.ToDictionary(s => s.StepId, s => ctx.AddTask(Label(s), autoStart: false, maxValue: 1));
                 while (true)
                 {
-                    details = (await queries.GetAsync(runId, ct))!;
+                    details = await ReadAsync(queries, runId, ct);
                     foreach (var s in details.Steps)
                     {
                         var t = tasks[s.StepId];
@@ -61,7 +61,7 @@ internal static class RunWatcher
         var lastProgress = new Dictionary<string, int>();
         while (true)
         {
-            var details = (await queries.GetAsync(runId, ct))!;
+            var details = await ReadAsync(queries, runId, ct);
             foreach (var s in details.Steps)
             {
                 var state = $"{s.Status}/{s.Attempt}";
@@ -85,6 +85,40 @@ internal static class RunWatcher
             await Task.Delay(250, ct);
         }
     }
+
+    /// <summary>
+    /// Reads the run, riding out a database outage (a restart, a network cut): following a run
+    /// only reads, so it retries — up to 2 s apart, saying so once — and the exit code stays the
+    /// run's own outcome, not the outage's.
+    /// </summary>
+    private static async Task<RunDetails> ReadAsync(RunQueries queries, string runId, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        var said = false;
+        while (true)
+        {
+            try
+            {
+                var details = (await queries.GetAsync(runId, ct))!;
+                if (said) Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} database reachable again; following run {runId}");
+                return details;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && IsTransient(e))
+            {
+                if (!said) Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} database unreachable ({e.Message}); retrying (the run goes on without this process)");
+                said = true;
+                await Task.Delay(delay, ct);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or IOException => true,
+        InvalidOperationException { InnerException: { } inner } => IsTransient(inner),
+        _ => false,
+    };
 
     private static string Label(StepRunRecord s) => $"{Markup.Escape(s.StepId)} [grey]{Markup.Escape(Status(s))}[/]";
 
