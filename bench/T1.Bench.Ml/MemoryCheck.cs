@@ -43,7 +43,8 @@ internal static class MemoryCheck
         MemoryPart[] parts =
         [
             MemoryFormulas.Weights(config, dtype, 1, "model"), MemoryFormulas.Gradients(config, dtype), MemoryFormulas.AdamW(config, dtype),
-            MemoryFormulas.TrainingActivations(config, batch, len, dtype, ""), MemoryFormulas.Logits(config, batch, len, 4, "loss", ""),
+            MemoryFormulas.TrainingActivations(config, batch, len, dtype, checkpointed: false, ""),
+            MemoryFormulas.Logits(config, batch, len, dtype, 4, training: true, "loss", ""),
         ];
         long predicted = parts.Sum(p => p.Bytes);
         foreach (var p in parts) Console.WriteLine($"  {MemoryPlan.Name(p.Component),-12} {DataSize.Format(p.Bytes),10}  {p.Formula}");

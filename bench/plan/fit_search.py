@@ -1,9 +1,9 @@
 # Which settings make each step of workflows/t1-qwen.yaml fit one device, by t1 plan (bench/RESULTS.md, "Memory plan").
 # usage (repository root): python3 bench/plan/fit_search.py 1.5b -- prints the workflow's peaks, then per device (80, 141 GiB)
 # the largest sft batch_size x max_len, rl max_new_tokens then micro_batch, and evaluate batch_size that fit.
-import re, subprocess, sys, itertools
+import os, re, subprocess, sys, itertools
 T1 = "src/T1.Cli/bin/Debug/net10.0/t1.dll"  # run from the repository root after dotnet build
-base = open("workflows/t1-qwen.yaml").read()
+base = open(os.environ.get("T1_PLAN_WORKFLOW", "workflows/t1-qwen.yaml")).read()
 def sub(text, step, key, value):
     # replace `key: value` inside the block of step `step`
     start = text.index(f"  - id: {step}\n"); end = text.find("\n  - id:", start + 5); end = len(text) if end < 0 else end

@@ -4,7 +4,7 @@ namespace T1.Ml.Planning;
 
 /// <summary>
 /// The memory model: each function is one term of a step's peak, in bytes, for the code as it runs today
-/// (DecoderLM, SftTrainer, RlTrainer, Sampler). Symbols: L layers, C hidden, H query heads, KV key/value heads,
+/// (DecoderLM, ChunkedLogProbs, KvCache, SftTrainer, RlTrainer, Sampler). Symbols: L layers, C hidden, H query heads, KV key/value heads,
 /// D = C/H head dim, I MLP width, V vocabulary, P parameters, b bytes per element of the dtype
 /// (fp32 4, bf16 2). Each returns a <see cref="MemoryPart"/> whose formula text repeats the numbers.
 /// Peaks are worst cases: every sequence as long as the inputs allow.
@@ -59,25 +59,32 @@ public static class MemoryFormulas
     }
 
     /// <summary>
-    /// Elements autograd saves per token per layer of DecoderLayer: 9·C (layer input, normed input, rotated q,
-    /// repeated k and v (GQA expands them to H heads before attention), attention output, its contiguous copy,
-    /// the residual, the second normed input) + 4·I (gate, silu(gate), up, their product) + H (attention
-    /// log-sum-exp); plus 2·C after the last layer (final norm) and 2·D for the cos/sin rows of the batch.
+    /// Bytes autograd saves per token: per layer (9·C + 4·I + H)·w — the layer input, normed input, rotated q, k and v
+    /// repeated to H heads for training attention, attention output, its contiguous copy, the residual, the second normed
+    /// input; gate, silu(gate), up, their product; the attention log-sum-exp — plus 4·C bytes a layer in bf16, where RMSNorm
+    /// keeps an fp32 copy of its input; and (2·C + 2·D)·w after the last layer (final norm, cos/sin rows). With
+    /// <c>grad_checkpoint</c> only each layer's input L·C·w stays, plus one layer's set while it is recomputed in backward.
     /// </summary>
-    public static long SavedPerToken(ModelConfig c) =>
-        c.NumLayers * (9L * c.HiddenSize + 4L * c.IntermediateSize + c.NumHeads) + 2L * c.HiddenSize + 2L * c.HeadDim;
-
-    /// <summary>Training activations: tokens · <see cref="SavedPerToken"/> · b (fused attention: nothing of size T² is kept).</summary>
-    public static MemoryPart TrainingActivations(ModelConfig c, long rows, long positions, PlanDtype dtype, string remedy)
+    public static long SavedPerToken(ModelConfig c, PlanDtype dtype, bool checkpointed)
     {
-        long perToken = SavedPerToken(c);
-        return new(MemoryComponent.Activations, rows * positions * perToken * dtype.Bytes(),
-            $"{rows} rows × {positions} positions × {perToken:N0} saved elements per token (L·(9C + 4I + H) + 2C + 2D) × {dtype.Bytes()} B", remedy);
+        long w = dtype.Bytes(), C = c.HiddenSize;
+        long layer = (9 * C + 4L * c.IntermediateSize + c.NumHeads) * w + (dtype == PlanDtype.Bf16 ? 4 * C : 0);
+        long tail = (2 * C + 2L * c.HeadDim) * w;
+        return checkpointed ? c.NumLayers * C * w + layer + tail : c.NumLayers * layer + tail;
+    }
+
+    /// <summary>Training activations: tokens · <see cref="SavedPerToken"/> (fused attention: nothing of size T² is kept).</summary>
+    public static MemoryPart TrainingActivations(ModelConfig c, long rows, long positions, PlanDtype dtype, bool checkpointed, string remedy)
+    {
+        long perToken = SavedPerToken(c, dtype, checkpointed);
+        string how = checkpointed ? "L·C·w layer inputs + one layer's (9C + 4I + H)·w recomputed" : "L·((9C + 4I + H)·w" + (dtype == PlanDtype.Bf16 ? " + 4C" : "") + ") + (2C + 2D)·w";
+        return new(MemoryComponent.Activations, rows * positions * perToken,
+            $"{rows} rows × {positions} positions × {perToken:N0} B saved per token ({how}, w = {dtype.Bytes()} B)", remedy);
     }
 
     /// <summary>
     /// A forward pass without gradients frees each layer's tensors when the layer ends: about one layer's working
-    /// set, tokens · (6·C + 4·I) · b, plus the residual stream.
+    /// set, tokens · (6·C + 4·I) · w, plus the residual stream.
     /// </summary>
     public static MemoryPart InferenceActivations(ModelConfig c, long rows, long positions, PlanDtype dtype, string remedy)
     {
@@ -87,44 +94,47 @@ public static class MemoryFormulas
     }
 
     /// <summary>
-    /// Logits and the tensors of their size: copies · rows · positions · V · 4 (the losses are computed in fp32).
-    /// SFT peaks at 4 copies (logits, log_softmax, its gradient, the logits' gradient); the RL update at 6
-    /// (logits, log_softmax and its exp for the entropy, and their gradients); scoring without gradients at 2
-    /// (logits and log-sum-exp's exp).
+    /// Log-probs and entropy over the vocabulary run in chunks of n = ⌊128 MiB / (4·V)⌋ positions
+    /// (<see cref="ChunkedLogProbs.DefaultChunk"/>), recomputed in backward: copies · min(n, tokens) · V · 4 (fp32 logits,
+    /// probabilities, log-probabilities, their gradient). In training, backward also accumulates the output projection's
+    /// gradient in fp32 (V·C·4) plus its copy in w, and the gradient of the final hidden states (tokens·C·w).
     /// </summary>
-    public static MemoryPart Logits(ModelConfig c, long rows, long positions, int copies, string what, string remedy) =>
-        new(MemoryComponent.Logits, copies * rows * positions * c.VocabSize * 4L,
-            $"{what}: {copies} × {rows} rows × {positions} positions × V {c.VocabSize} × 4 B", remedy);
-
-    /// <summary>
-    /// The sampler's KV cache, allocated up front for the whole batch and length:
-    /// 2 (K and V) · L · rows · KV · capacity · D · b, plus the (rows, capacity) bool mask of real slots.
-    /// </summary>
-    public static MemoryPart KvCache(ModelConfig c, long rows, long capacity, PlanDtype dtype, string remedy)
+    public static MemoryPart Logits(ModelConfig c, long rows, long positions, PlanDtype dtype, int copies, bool training, string what, string remedy)
     {
-        long bytes = 2L * c.NumLayers * rows * c.NumKvHeads * capacity * c.HeadDim * dtype.Bytes() + rows * capacity;
-        return new(MemoryComponent.KvCache, bytes,
-            $"2 × L {c.NumLayers} × {rows} rows × KV {c.NumKvHeads} × {capacity} positions × D {c.HeadDim} × {dtype.Bytes()} B", remedy);
+        long tokens = rows * positions, chunk = Math.Min(ChunkedLogProbs.DefaultChunk(c.VocabSize), tokens);
+        long V = c.VocabSize, C = c.HiddenSize, w = dtype.Bytes();
+        long bytes = copies * chunk * V * 4 + (training ? V * C * (4 + w) + tokens * C * w : 0);
+        return new(MemoryComponent.Logits, bytes,
+            $"{what}: {copies} × chunk {chunk} positions × V {V} × 4 B" + (training ? $" + output projection gradient V·C·(4 + {w}) B + hidden gradient {tokens} × C × {w} B" : ""), remedy);
     }
 
     /// <summary>
-    /// Grouped-query attention repeats K and V to all H heads in the layer being decoded: 2 · rows · H · capacity · D · b
-    /// at the longest length (one layer at a time; none when KV = H).
+    /// The sampler's KV cache in the model's dtype, grown in pages of <see cref="KvCache.PageSize"/> positions:
+    /// 2 (K and V) · L · rows · KV · S_alloc · D · w with S_alloc = 128·⌈S/128⌉, plus one layer's copy while a page is
+    /// added (× (1 + 1/L)) and the (rows, S_alloc) bool mask of real slots.
     /// </summary>
-    public static MemoryPart RepeatedKv(ModelConfig c, long rows, long capacity, PlanDtype dtype, string remedy)
+    public static MemoryPart KvCache(ModelConfig c, long rows, long positions, PlanDtype dtype, string remedy)
     {
-        long bytes = c.NumKvHeads == c.NumHeads ? 0 : 2L * rows * c.NumHeads * capacity * c.HeadDim * dtype.Bytes();
-        return new(MemoryComponent.KvCache, bytes,
-            $"GQA repeat in one layer: 2 × {rows} rows × H {c.NumHeads} × {capacity} positions × D {c.HeadDim} × {dtype.Bytes()} B", remedy);
+        long page = Model.KvCache.PageSize, slots = (positions + page - 1) / page * page, L = c.NumLayers;
+        long perLayer = 2L * rows * c.NumKvHeads * slots * c.HeadDim * dtype.Bytes();
+        return new(MemoryComponent.KvCache, perLayer * (L + 1) + rows * slots,
+            $"2 × (L {L} + 1 growing) × {rows} rows × KV {c.NumKvHeads} × {slots} slots × D {c.HeadDim} × {dtype.Bytes()} B", remedy);
     }
 
     /// <summary>
-    /// Prefill of left-padded prompts: the attention mask (rows, 1, T, T) is built as bool (two such tensors) and
-    /// attention takes it as an additive float mask: about rows · T² · 6 B.
+    /// Prefill of left-padded prompts: K and V of one layer repeated to all H heads (2 · rows · H · T · D · w), and the
+    /// attention mask (rows, 1, T, T), built as bool (two such tensors) and taken as an additive float mask: rows · T² · 6 B.
     /// </summary>
-    public static MemoryPart PrefillMask(long rows, long positions, string remedy) =>
-        new(MemoryComponent.Other, rows * positions * positions * 6,
-            $"prefill mask of padded prompts: {rows} rows × {positions}² positions × (2 bool + 4 float) B", remedy);
+    public static MemoryPart Prefill(ModelConfig c, long rows, long positions, PlanDtype dtype, string remedy)
+    {
+        long repeat = c.NumKvHeads == c.NumHeads ? 0 : 2L * rows * c.NumHeads * positions * c.HeadDim * dtype.Bytes();
+        return new(MemoryComponent.Other, repeat + rows * positions * positions * 6,
+            $"prefill of {rows} rows × {positions} positions: GQA's repeated K and V of one layer (2·rows·H·T·D·w) + mask rows·T²·(2 bool + 4 float) B", remedy);
+    }
+
+    /// <summary>Logits of one decode step: rows · V in w, plus fp32 probabilities and sampling noise, ≈ 4 · rows · V · 4.</summary>
+    public static MemoryPart SamplingLogits(ModelConfig c, long rows, string remedy) =>
+        new(MemoryComponent.Logits, 4L * rows * c.VocabSize * 4, $"one decode step: 4 × {rows} rows × V {c.VocabSize} × 4 B", remedy);
 
     /// <summary>What the process holds before any model: <see cref="PlanSettings.RuntimeBytes"/>.</summary>
     public static MemoryPart Runtime(PlanSettings settings, bool cuda) =>

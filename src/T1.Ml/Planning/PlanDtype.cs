@@ -17,6 +17,10 @@ public static class PlanDtypes
 
     public static string Name(this PlanDtype dtype) => dtype == PlanDtype.Bf16 ? "bf16" : "fp32";
 
+    /// <summary>The dtype of a step's <c>dtype</c> input (<c>fp32</c>, <c>bf16</c>).</summary>
+    public static PlanDtype FromStepInput(string? dtype) =>
+        dtype?.Trim().ToLowerInvariant() is "bf16" or "bfloat16" ? PlanDtype.Bf16 : PlanDtype.Fp32;
+
     /// <summary>The dtype of a Hugging Face <c>torch_dtype</c> value (<c>bfloat16</c>, <c>float16</c>, <c>float32</c>); fp32 when absent.</summary>
     public static PlanDtype FromTorchDtype(string? torchDtype) => torchDtype switch
     {

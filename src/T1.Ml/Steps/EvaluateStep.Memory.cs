@@ -13,7 +13,7 @@ public sealed partial class EvaluateStep
         StepMemoryEstimate IPlansMemory.EstimateMemory(PlanModel model, PlanSettings settings)
         {
             var c = model.Config;
-            var dtype = PlanDtype.Fp32; // weights and KV cache are fp32 today
+            var dtype = PlanDtypes.FromStepInput(Dtype); // weights and KV cache
             bool cuda = settings.IsCuda(Device);
             var runtime = MemoryFormulas.Runtime(settings, cuda);
             var weights = MemoryFormulas.Weights(c, dtype, 1, "model");
@@ -26,13 +26,12 @@ public sealed partial class EvaluateStep
             var phases = new List<MemoryPhase>();
             if (model.Stored is { } stored && !cuda)
                 phases.Add(new MemoryPhase("load", [weights, MemoryFormulas.LoadCopy(c, stored), runtime]));
-            var repeat = MemoryFormulas.RepeatedKv(c, rows, capacity, dtype, shrink);
-            var prefill = MemoryFormulas.PrefillMask(rows, prefix, shrink);
-            var prefillLayer = MemoryFormulas.InferenceActivations(c, rows, prefix, dtype, shrink);
+            var decode = MemoryFormulas.SamplingLogits(c, rows, shrink);
+            MemoryPart[] prefill = [MemoryFormulas.Prefill(c, rows, prefix, dtype, shrink), MemoryFormulas.InferenceActivations(c, rows, prefix, dtype, shrink)];
             phases.Add(new MemoryPhase("generate", [
                 weights,
                 MemoryFormulas.KvCache(c, rows, capacity, dtype, shrink),
-                .. repeat.Bytes >= prefill.Bytes + prefillLayer.Bytes ? new[] { repeat } : [prefill, prefillLayer],
+                .. decode.Bytes >= prefill.Sum(p => p.Bytes) ? new[] { decode } : prefill,
                 runtime,
             ]));
             return new StepMemoryEstimate(phases);

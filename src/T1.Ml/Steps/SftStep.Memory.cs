@@ -14,11 +14,11 @@ public sealed partial class SftStep
         StepMemoryEstimate IPlansMemory.EstimateMemory(PlanModel model, PlanSettings settings)
         {
             var c = model.Config;
-            var dtype = PlanDtype.Fp32; // weights, gradients and activations are fp32 today
+            var dtype = PlanDtypes.FromStepInput(Dtype); // weights, gradients and activations; AdamW (and bf16's master weights) in fp32
             bool cuda = settings.IsCuda(Device);
             var runtime = MemoryFormulas.Runtime(settings, cuda);
             var weights = MemoryFormulas.Weights(c, dtype, 1, "model");
-            const string shrink = "lower batch_size or max_len (grad_accum keeps the effective batch)";
+            const string shrink = "lower batch_size or max_len (grad_accum keeps the effective batch), or set grad_checkpoint: true";
             // Worst case: a micro-batch of batch_size sequences of max_len tokens (inputs are max_len − 1 long).
             long positions = MaxLen - 1;
             var phases = new List<MemoryPhase>();
@@ -28,11 +28,11 @@ public sealed partial class SftStep
                 weights,
                 MemoryFormulas.Gradients(c, dtype),
                 MemoryFormulas.AdamW(c, dtype),
-                MemoryFormulas.TrainingActivations(c, BatchSize, positions, dtype, shrink),
-                MemoryFormulas.Logits(c, BatchSize, positions, 4, "cross-entropy (logits, log_softmax, their gradients)", shrink),
+                MemoryFormulas.TrainingActivations(c, BatchSize, positions, dtype, GradCheckpoint, shrink),
+                MemoryFormulas.Logits(c, BatchSize, positions, dtype, 4, training: true, "chunked cross-entropy", "lower batch_size or max_len"),
                 runtime,
             ]));
-            return new StepMemoryEstimate(phases);
+            return new StepMemoryEstimate(phases, dtype);
         }
     }
 }

@@ -27,22 +27,35 @@ public sealed class MemoryFormulasTests
     }
 
     [Fact]
-    public void KvCache_Is2LayersKvHeadsHeadDimTokensBytes()
+    public void KvCache_Is2LayersKvHeadsHeadDimPagedPositionsBytes_PlusOneLayerWhileGrowing()
     {
         var c = Qwen(28, 1536, 12, 2, 8960, 151936, true); // 1.5B: D = 128
-        // 2 · 28 · 256 rows · 2 · 10 496 positions · 128 · 4 B + 256 · 10 496 B of slot mask
-        var part = MemoryFormulas.KvCache(c, 256, 10_496, PlanDtype.Fp32, "x");
-        Assert.Equal(2L * 28 * 256 * 2 * 10_496 * 128 * 4 + 256L * 10_496, part.Bytes);
+        // 10 496 positions take 82 pages of 128 = 10 496 slots; 2 · (28 + 1) · 64 rows · 2 · 10 496 · 128 · 2 B (bf16) + the slot mask
+        var part = MemoryFormulas.KvCache(c, 64, 10_496, PlanDtype.Bf16, "x");
+        Assert.Equal(2L * 29 * 64 * 2 * 10_496 * 128 * 2 + 64L * 10_496, part.Bytes);
         Assert.Equal(MemoryComponent.KvCache, part.Component);
-        Assert.Equal(part.Bytes / 2 + 256L * 10_496 / 2, MemoryFormulas.KvCache(c, 256, 10_496, PlanDtype.Bf16, "x").Bytes);
+        // 130 positions take two pages
+        Assert.Equal(2L * 29 * 1 * 2 * 256 * 128 * 4 + 256, MemoryFormulas.KvCache(c, 1, 130, PlanDtype.Fp32, "x").Bytes);
     }
 
     [Fact]
-    public void RepeatedKv_IsZero_WithoutGroupedQueries()
+    public void Logits_AreChunked_NeverTheWholeTokensTimesVocabulary()
     {
-        var c = ModelConfig.Tiny(512) with { NumKvHeads = 4 };
-        Assert.Equal(0, MemoryFormulas.RepeatedKv(c, 8, 100, PlanDtype.Fp32, "x").Bytes);
-        Assert.Equal(2L * 8 * 4 * 100 * 32 * 4, MemoryFormulas.RepeatedKv(ModelConfig.Tiny(512), 8, 100, PlanDtype.Fp32, "x").Bytes);
+        var c = Qwen(28, 1536, 12, 2, 8960, 151936, true);
+        // chunk ⌊128 MiB / (4 · 151 936)⌋ = 220 positions; training adds V·C·(4 + 2) and the hidden gradient 8·10 496·C·2
+        var part = MemoryFormulas.Logits(c, 8, 10_496, PlanDtype.Bf16, 4, training: true, "x", "y");
+        Assert.Equal(4L * 220 * 151_936 * 4 + 151_936L * 1536 * 6 + 8L * 10_496 * 1536 * 2, part.Bytes);
+        Assert.Equal(2L * 220 * 151_936 * 4, MemoryFormulas.Logits(c, 8, 10_496, PlanDtype.Bf16, 2, training: false, "x", "y").Bytes);
+    }
+
+    [Fact]
+    public void GradCheckpoint_KeepsLayerInputsAndOneLayer()
+    {
+        var c = ModelConfig.Tiny(512); // C 128, I 512, H 4, D 32, L 4
+        Assert.Equal((4L * (9 * 128 + 4 * 512 + 4) + 2 * 128 + 2 * 32) * 4, MemoryFormulas.SavedPerToken(c, PlanDtype.Fp32, checkpointed: false));
+        Assert.Equal((4L * 128 + (9 * 128 + 4 * 512 + 4) + 2 * 128 + 2 * 32) * 4, MemoryFormulas.SavedPerToken(c, PlanDtype.Fp32, checkpointed: true));
+        // bf16: 2 B elements, plus RMSNorm's fp32 copy of its input (4C bytes a layer)
+        Assert.Equal(4L * ((9 * 128 + 4 * 512 + 4) * 2 + 4 * 128) + (2 * 128 + 2 * 32) * 2, MemoryFormulas.SavedPerToken(c, PlanDtype.Bf16, checkpointed: false));
     }
 
     [Fact]

@@ -55,9 +55,11 @@ public sealed class MemoryPlannerTests : IDisposable
         // saved per token: L·(9C + 4I + H) + 2C + 2D = 4·(1152 + 2048 + 4) + 256 + 64 = 13 136 elements;
         // 4 rows × 64 positions (max_len − 1) × 13 136 × 4 B
         Assert.Equal(13_451_264L, phase.Of(MemoryComponent.Activations));
-        Assert.Equal(4L * 4 * 64 * 512 * 4, phase.Of(MemoryComponent.Logits));          // 4 copies × B·T·V × 4 B = 2 097 152
+        // one chunk of all 256 positions (⌊128 MiB / (4·512)⌋ = 65 536 ≥ 256): 4 copies × 256 · 512 · 4 B = 2 097 152,
+        // + the output projection's gradient V·C·(4 + 4) = 524 288 + the hidden gradient 256 · 128 · 4 = 131 072
+        Assert.Equal(2_752_512L, phase.Of(MemoryComponent.Logits));
         Assert.Equal(Runtime, phase.Of(MemoryComponent.Runtime));
-        Assert.Equal(137_349_120L, phase.Total);
+        Assert.Equal(138_004_480L, phase.Total);
         Assert.Equal("new tiny", sft.Model!.Source);
     }
 
@@ -71,12 +73,14 @@ public sealed class MemoryPlannerTests : IDisposable
         Assert.Equal(4_203_008L, load.Of(MemoryComponent.Other)); // the fp32 checkpoint read before its copy
         var update = rl.Estimate.Peak;
         Assert.Equal("update", update.Name);
-        // 8 rows, sequence 16 prompt + 32 new = 48: activations 8·48·13 136·4; logits at temperature 1.2: 7 copies · 8·48·512·4
+        // 8 rows, sequence 16 prompt + 32 new = 48: activations 8·48·13 136·4; logits at temperature 1.2: 5 copies of the
+        // 384-position chunk · 512 · 4 + V·C·8 + 384 · 128 · 4
         Assert.Equal(20_176_896L, update.Of(MemoryComponent.Activations));
-        Assert.Equal(5_505_024L, update.Of(MemoryComponent.Logits));
+        Assert.Equal(3_932_160L + 524_288 + 196_608, update.Of(MemoryComponent.Logits));
         Assert.Equal(2 * 4_334_080L, update.Of(MemoryComponent.Weights)); // policy and anchor
         var rollout = rl.Estimate.Phases[1];
-        Assert.Equal(2L * 4 * 8 * 2 * 48 * 32 * 4 + 8 * 48, rollout.Of(MemoryComponent.KvCache));
+        // 8 rows (rollout_batch 256, max_batch_tokens 262 144 / 48 allow all), 48 positions in one page of 128, L + 1 layers
+        Assert.Equal(2L * 5 * 8 * 2 * 128 * 32 * 4 + 8 * 128, rollout.Of(MemoryComponent.KvCache));
     }
 
     [Fact]
@@ -86,9 +90,9 @@ public sealed class MemoryPlannerTests : IDisposable
         Assert.Equal("checkpoint of 'rl'", eval.Model!.Source);
         var generate = eval.Estimate!.Phases.Single(p => p.Name == "generate");
         // 10 rows; 16 prompt + 64 thinking + 1 + 31 answer-prompt bytes + 24 answer tokens = 136 positions
-        Assert.Equal(2L * 4 * 10 * 2 * 136 * 32 * 4 + 10 * 136, generate.Of(MemoryComponent.KvCache));
-        // the forced answer's prefill of 112 positions outweighs GQA's repeated copy: its mask and one layer's working set
-        Assert.Equal(10L * 112 * 112 * 6, generate.Of(MemoryComponent.Other));
+        Assert.Equal(2L * 5 * 10 * 2 * 256 * 32 * 4 + 10 * 256, generate.Of(MemoryComponent.KvCache)); // two pages, L + 1 layers
+        // the forced answer's prefill of 112 positions: GQA's repeated K/V of a layer, its mask, one layer's working set
+        Assert.Equal(2L * 10 * 4 * 112 * 32 * 4 + 10L * 112 * 112 * 6, generate.Of(MemoryComponent.Other));
         Assert.Equal(10L * 112 * (6 * 128 + 4 * 512) * 4, generate.Of(MemoryComponent.Activations));
     }
 
@@ -122,8 +126,8 @@ public sealed class MemoryPlannerTests : IDisposable
     {
         var problems = Plan(Tiny).Problems(100L << 20);
         Assert.Equal(
-            "step 'sft' needs an estimated 131.0 MiB at its peak (train) but the device has 100.0 MiB; " +
-            "the largest part it can shrink is activations (12.8 MiB): lower batch_size or max_len (grad_accum keeps the effective batch)",
+            "step 'sft' needs an estimated 131.6 MiB at its peak (train) but the device has 100.0 MiB; " +
+            "the largest part it can shrink is activations (12.8 MiB): lower batch_size or max_len (grad_accum keeps the effective batch), or set grad_checkpoint: true",
             problems[0]);
         Assert.Equal(3, problems.Count);
         Assert.Empty(Plan(Tiny).Problems(1L << 30));
