@@ -15,13 +15,16 @@ public sealed record BudgetEvaluationOptions
     /// <summary>Thinking-token budgets, each ≥ 1; evaluated in ascending order.</summary>
     public IReadOnlyList<int> Budgets { get; init; } = [16, 32, 64, 128, 256];
 
-    /// <summary>Responses per problem; accuracy is pass@1 averaged over them.</summary>
-    public int Samples { get; init; } = 1;
+    /// <summary>
+    /// Responses per problem sampled at <see cref="Temperature"/> for sampled pass@1; 0 = greedy only. One greedy
+    /// response per problem is always evaluated besides them.
+    /// </summary>
+    public int Samples { get; init; }
 
-    /// <summary>Sampling temperature; 0 is greedy (then more than one sample adds nothing).</summary>
-    public double Temperature { get; init; }
+    /// <summary>Temperature of the sampled responses (&gt; 0); the greedy responses use 0.</summary>
+    public double Temperature { get; init; } = 1.0;
 
-    /// <summary>Nucleus sampling (1 = off); ignored when greedy.</summary>
+    /// <summary>Nucleus sampling of the sampled responses (1 = off).</summary>
     public double TopP { get; init; } = 1.0;
 
     /// <summary>Text appended after a cut; see <see cref="DefaultAnswerPrompt"/>.</summary>
@@ -54,8 +57,9 @@ public sealed record BudgetEvaluationOptions
     {
         if (Budgets.Count == 0) throw new ArgumentException("budgets must list at least one thinking-token budget, e.g. [16, 64, 256]");
         if (Budgets.Any(b => b < 1)) throw new ArgumentException($"budgets must all be at least 1, got [{string.Join(", ", Budgets)}]");
-        if (Samples < 1) throw new ArgumentException($"samples must be at least 1, got {Samples}");
-        if (Temperature < 0) throw new ArgumentException($"temperature must be ≥ 0 (0 = greedy), got {Temperature.ToString(CultureInfo.InvariantCulture)}");
+        if (Samples < 0) throw new ArgumentException($"samples must be at least 0 (0 = greedy only), got {Samples}");
+        if (Samples > 0 && Temperature <= 0)
+            throw new ArgumentException($"temperature must be > 0 for sampled pass@1 (samples: {Samples}), got {Temperature.ToString(CultureInfo.InvariantCulture)}; greedy is always evaluated, so use samples: 0 for greedy only");
         if (TopP is <= 0 or > 1) throw new ArgumentException($"top_p must be in (0, 1], got {TopP.ToString(CultureInfo.InvariantCulture)}");
         if (string.IsNullOrEmpty(AnswerPrompt)) throw new ArgumentException("answer_prompt must not be empty; the default is " + DefaultAnswerPrompt.Replace("\n", "\\n"));
         if (CutAt is not (CutAtToken or CutAtLine)) throw new ArgumentException($"cut_at must be {CutAtToken} or {CutAtLine}, got '{CutAt}'");

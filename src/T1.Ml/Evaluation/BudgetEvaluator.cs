@@ -24,7 +24,10 @@ public sealed record BudgetEvaluation(EvaluationReport Report, IReadOnlyList<Eva
 /// </summary>
 public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
 {
-    /// <summary>Evaluates <paramref name="problems"/> at every budget; <paramref name="progress"/> gets (responses done, total).</summary>
+    /// <summary>
+    /// Evaluates <paramref name="problems"/> at every budget, greedily and (with <see cref="BudgetEvaluationOptions.Samples"/>
+    /// &gt; 0) sampled; <paramref name="progress"/> gets (responses done, total).
+    /// </summary>
     public BudgetEvaluation Evaluate(IReadOnlyList<Problem> problems, BudgetEvaluationOptions options,
         string checkpoint = "", string dataset = "", Action<int, int>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -32,17 +35,42 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
         if (problems.Count == 0) throw new ArgumentException("there are no problems to evaluate", nameof(problems));
         var clock = Stopwatch.StartNew();
         var budgets = options.Budgets.Distinct().Order().ToArray();
+        var starts = problems.Select(p => ChatFormat.EncodePrompt(tokenizer, p.Prompt).Append(tokenizer.Special.ThinkStart).ToArray()).ToArray();
+        int longest = starts.Max(s => s.Length) + budgets[^1] + 1 + tokenizer.Encode(options.AnswerPrompt).Count + options.MaxAnswerTokens;
+        if (longest > model.Config.MaxPositions)
+            throw new ArgumentException($"the longest prompt plus the largest budget ({budgets[^1]}), the answer prompt and max_answer_tokens ({options.MaxAnswerTokens}) need {longest} positions, but the model has {model.Config.MaxPositions}; use smaller budgets");
+
+        int total = problems.Count * (1 + options.Samples);
+        var greedy = Pass(problems, starts, budgets, options, EvaluationTrace.Greedy, 1, 0, done => progress?.Invoke(done, total), cancellationToken);
+        var sampled = options.Samples == 0 ? null
+            : Pass(problems, starts, budgets, options, EvaluationTrace.Sampled, options.Samples, options.Temperature,
+                done => progress?.Invoke(problems.Count + done, total), cancellationToken);
+
+        var report = new EvaluationReport
+        {
+            Checkpoint = checkpoint, Dataset = dataset, Problems = problems.Count, Samples = options.Samples,
+            Temperature = options.Samples == 0 ? 0 : options.Temperature, Primary = sampled is null ? EvaluationTrace.Greedy : EvaluationTrace.Sampled,
+            AnswerPrompt = options.AnswerPrompt, CutAt = options.CutAt, MaxAnswerTokens = options.MaxAnswerTokens,
+            Seed = options.Seed, ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            Budgets = budgets.Select((budget, b) => BudgetStatistics.Of(budget, greedy[b], sampled?[b])).ToList(),
+        };
+        var traces = Enumerable.Range(0, budgets.Length).SelectMany(b => sampled is null ? greedy[b] : [.. greedy[b], .. sampled[b]]).ToList();
+        return new BudgetEvaluation(report, traces);
+    }
+
+    /// <summary>
+    /// One pass over the problems: <paramref name="samples"/> responses each at <paramref name="temperature"/>
+    /// (0 = greedy), graded at every budget. Returns the traces per budget.
+    /// </summary>
+    private List<EvaluationTrace>[] Pass(IReadOnlyList<Problem> problems, int[][] starts, int[] budgets, BudgetEvaluationOptions options,
+        string mode, int samples, double temperature, Action<int> progress, CancellationToken cancellationToken)
+    {
         var sp = tokenizer.Special;
         var answerPrompt = tokenizer.Encode(options.AnswerPrompt).ToArray();
         // After a cut that already ended its line, the prompt's own leading newline would make a blank line
         // the model never saw before </think>: it is left out there.
         var answerPromptAfterLine = options.AnswerPrompt.StartsWith('\n') ? tokenizer.Encode(options.AnswerPrompt[1..]).ToArray() : answerPrompt;
-        var rows = problems.SelectMany((p, index) => Enumerable.Range(0, options.Samples).Select(s => (Problem: p, Index: index, Sample: s))).ToList();
-        var starts = problems.Select(p => ChatFormat.EncodePrompt(tokenizer, p.Prompt).Append(sp.ThinkStart).ToArray()).ToArray();
-        int longest = starts.Max(s => s.Length) + budgets[^1] + 1 + answerPrompt.Length + options.MaxAnswerTokens;
-        if (longest > model.Config.MaxPositions)
-            throw new ArgumentException($"the longest prompt plus the largest budget ({budgets[^1]}), the answer prompt and max_answer_tokens ({options.MaxAnswerTokens}) need {longest} positions, but the model has {model.Config.MaxPositions}; use smaller budgets");
-
+        var rows = problems.SelectMany((p, index) => Enumerable.Range(0, samples).Select(s => (Problem: p, Index: index, Sample: s))).ToList();
         var sampler = new Sampler(model, tokenizer);
         var traces = new List<EvaluationTrace>[budgets.Length];
         for (int b = 0; b < budgets.Length; b++) traces[b] = new(rows.Count);
@@ -53,10 +81,9 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
             var prefixes = batch.Select(r => (IReadOnlyList<int>)starts[r.Index]).ToList();
             SamplingOptions Sampling(int maxNew, long salt, IReadOnlyList<int> stops) => new()
             {
-                Temperature = options.Temperature, TopP = options.TopP, MaxNewTokens = maxNew, StopTokenIds = stops,
+                Temperature = temperature, TopP = options.TopP, MaxNewTokens = maxNew, StopTokenIds = stops,
                 Seed = options.Seed * 1_000_003L + chunk * 131L + salt,
             };
-
             // Thinking, once, at the largest budget (+1 so a </think> right at the budget is seen).
             var thinking = sampler.Generate(prefixes, Sampling(budgets[^1] + 1, 0, [sp.ThinkEnd]));
             var think = thinking.Select(t => Thought.Of(t.Tokens, sp)).ToArray();
@@ -83,28 +110,12 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
                     int[] tail = truncated ? [.. promptOf[i], .. forcedOf[i]]
                         : think[i].Closed ? [sp.ThinkEnd, .. naturalOf[i]]
                         : [sp.EndOfText];
-                    traces[b].Add(Grade(problem, sample, budget, thought, tail, truncated));
+                    traces[b].Add(Grade(problem, sample, budget, thought, tail, truncated) with { Mode = mode });
                 }
             }
-            progress?.Invoke(start + batch.Count, rows.Count);
+            progress(start + batch.Count);
         }
-
-        var results = budgets.Select((budget, b) => new BudgetResult
-        {
-            Budget = budget,
-            Accuracy = traces[b].Average(t => t.Correct ? 1.0 : 0.0),
-            MeanThinkingTokens = traces[b].Average(t => (double)t.ThinkingTokens),
-            TruncationRate = traces[b].Average(t => t.Truncated ? 1.0 : 0.0),
-            ParsableRate = traces[b].Average(t => t.Extracted is null ? 0.0 : 1.0),
-            Responses = traces[b].Count,
-        }).ToList();
-        var report = new EvaluationReport
-        {
-            Checkpoint = checkpoint, Dataset = dataset, Problems = problems.Count, Samples = options.Samples,
-            Temperature = options.Temperature, AnswerPrompt = options.AnswerPrompt, CutAt = options.CutAt, MaxAnswerTokens = options.MaxAnswerTokens,
-            Seed = options.Seed, ElapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2), Budgets = results,
-        };
-        return new BudgetEvaluation(report, traces.SelectMany(t => t).ToList());
+        return traces;
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace T1.Ml.Evaluation;
 
 /// <summary>
-/// What an <c>evaluate</c> step found: accuracy per thinking-token budget, plus per-problem traces.
+/// What an <c>evaluate</c> step found: per thinking-token budget greedy accuracy and sampled pass@1 with their 95 %
+/// intervals, the cut share, and (given a baseline) the paired comparison; plus per-problem traces.
 /// Stored as <see cref="FileName"/> inside the step's <c>report</c> folder artifact (beside the PNG chart),
 /// and read back by <c>promote</c>, the CLI and the portal.
 /// </summary>
@@ -22,17 +23,26 @@ public sealed record EvaluationReport
     /// <summary>The evaluated checkpoint (artifact URI or path).</summary>
     public string Checkpoint { get; init; } = "";
 
-    /// <summary>Where the problems came from, e.g. <c>arithmetic (held-out, difficulty 1)</c> or a file name.</summary>
+    /// <summary>Where the problems came from, e.g. <c>arithmetic (validation split, difficulty 1, seed 0)</c> or a file name.</summary>
     public string Dataset { get; init; } = "";
 
     /// <summary>Problems evaluated.</summary>
     public int Problems { get; init; }
 
-    /// <summary>Samples per problem (pass@1 is averaged over them).</summary>
+    /// <summary>Sampled responses per problem for sampled pass@1 (0 = greedy only; one greedy response per problem is always evaluated).</summary>
     public int Samples { get; init; }
 
-    /// <summary>Sampling temperature (0 = greedy).</summary>
+    /// <summary>Temperature of the sampled responses (0 when there are none).</summary>
     public double Temperature { get; init; }
+
+    /// <summary>
+    /// What <see cref="BudgetResult.Accuracy"/> (and so promotion and charts) means: <c>sampled</c> pass@1 when
+    /// samples were drawn, else <c>greedy</c> accuracy. Null in reports written before both were evaluated.
+    /// </summary>
+    public string? Primary { get; init; }
+
+    /// <summary>The report this one was compared with problem by problem (evaluate's <c>baseline</c>), when one was given.</summary>
+    public BaselineInfo? Baseline { get; init; }
 
     /// <summary>Text appended when the thinking was cut at a budget.</summary>
     public string? AnswerPrompt { get; init; }
@@ -81,26 +91,4 @@ public sealed record EvaluationReport
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
-}
-
-/// <summary>The figures of one thinking-token budget.</summary>
-public sealed record BudgetResult
-{
-    /// <summary>Most thinking tokens allowed before the thinking is cut and the answer forced.</summary>
-    public int Budget { get; init; }
-
-    /// <summary>pass@1 averaged over samples, 0..1.</summary>
-    public double Accuracy { get; init; }
-
-    /// <summary>Mean thinking tokens actually used.</summary>
-    public double MeanThinkingTokens { get; init; }
-
-    /// <summary>Share of responses whose thinking was cut at the budget, 0..1.</summary>
-    public double TruncationRate { get; init; }
-
-    /// <summary>Share of responses with a parsable final answer, 0..1.</summary>
-    public double ParsableRate { get; init; }
-
-    /// <summary>Responses graded at this budget (problems × samples).</summary>
-    public int Responses { get; init; }
 }

@@ -3,10 +3,19 @@ namespace T1.Ml.Evaluation;
 /// <summary>One response at one budget, with its verdict: a line of <c>traces.jsonl</c>.</summary>
 public sealed record EvaluationTrace
 {
+    /// <summary><see cref="Mode"/> of the one greedy (temperature 0) response per problem.</summary>
+    public const string Greedy = "greedy";
+
+    /// <summary><see cref="Mode"/> of the n responses per problem sampled at the report's temperature.</summary>
+    public const string Sampled = "sampled";
+
     public int Budget { get; init; }
+
+    /// <summary><see cref="Greedy"/> or <see cref="Sampled"/>; null in reports written before both were evaluated.</summary>
+    public string? Mode { get; init; }
     public string ProblemId { get; init; } = "";
 
-    /// <summary>0-based sample index of this problem.</summary>
+    /// <summary>0-based sample index of this problem within its mode.</summary>
     public int Sample { get; init; }
 
     public string Prompt { get; init; } = "";

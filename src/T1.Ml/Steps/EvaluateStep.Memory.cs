@@ -17,7 +17,7 @@ public sealed partial class EvaluateStep
             bool cuda = settings.IsCuda(Device);
             var runtime = MemoryFormulas.Runtime(settings, cuda);
             var weights = MemoryFormulas.Weights(c, dtype, 1, "model");
-            long rows = Count > 0 ? Math.Min(BatchSize, (long)Count * Samples) : BatchSize;
+            long rows = Count > 0 ? Math.Min(BatchSize, (long)Count * Math.Max(1, Samples)) : BatchSize; // greedy, then the samples, batch by batch
             // The longest generation is a forced answer after the largest budget: prompt + thinking + answer prompt
             // (at most one token per UTF-8 byte) + max_answer_tokens; it starts with a prefill of all but the answer.
             long prefix = settings.PromptTokens + (Budgets.Count == 0 ? 0 : Budgets.Max()) + 1 + Encoding.UTF8.GetByteCount(AnswerPrompt);

@@ -9,9 +9,9 @@ namespace T1.Ml.Steps;
 
 /// <summary>Inference-budget evaluation: accuracy against the number of thinking tokens allowed.</summary>
 [StepType("evaluate", Category = "Evaluation", Version = 1,
-    Description = "Evaluates a checkpoint on validation or test problems at several thinking-token budgets: the thinking is cut at each budget and the answer forced with the answer prompt. Writes report.json (accuracy, mean thinking length, truncation and parsable rates per budget), traces.jsonl and budget_curve.png, and stores accuracy@B metrics.")]
+    Description = "Evaluates a checkpoint on validation or test problems at several thinking-token budgets: the thinking is cut at each budget and the answer forced with the answer prompt. Greedy accuracy (Wilson 95% interval) and, with samples > 0, sampled pass@1 (95% interval over problems) per budget, with the cut share; given a baseline report, the paired difference (bootstrap 95% interval, McNemar's p for greedy). Writes report.json, traces.jsonl and budget_curve.png, and stores accuracy@B metrics.")]
 [StepOutput("report", Kind = ValueKind.Artifact, Description = "Folder with report.json, traces.jsonl and budget_curve.png.")]
-[StepOutput("accuracy", Kind = ValueKind.Number, Description = "Accuracy (pass@1 averaged over samples) at the largest budget.")]
+[StepOutput("accuracy", Kind = ValueKind.Number, Description = "The primary figure at the largest budget: sampled pass@1 when samples > 0, else greedy accuracy.")]
 [StepOutput("accuracy_smallest", Kind = ValueKind.Number, Description = "Accuracy at the smallest budget.")]
 [StepOutput("budget", Kind = ValueKind.Integer, Description = "The largest budget.")]
 [StepOutput("problems", Kind = ValueKind.Integer, Description = "Problems evaluated.")]
@@ -48,15 +48,18 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [StepInput(Description = "Thinking-token budgets.")]
         public List<int> Budgets { get; set; } = [16, 32, 64, 128, 256];
 
-        [StepInput(Description = "Responses per problem; accuracy is pass@1 averaged over them.")]
-        [Range(1, 1024)]
-        public int Samples { get; set; } = 1;
+        [StepInput(Description = "Responses per problem sampled at temperature for sampled pass@1 (the primary figure when > 0); 0 = greedy only. One greedy response per problem is always evaluated.")]
+        [Range(0, 1024)]
+        public int Samples { get; set; }
 
-        [StepInput(Description = "Sampling temperature (0 = greedy).")]
+        [StepInput(Description = "Temperature of the sampled responses (> 0 when samples > 0; the greedy ones use 0).")]
         [Range(0.0, 5.0)]
-        public double Temperature { get; set; }
+        public double Temperature { get; set; } = 1.0;
 
-        [StepInput(Description = "Nucleus sampling (1 = off).")]
+        [StepInput(Kind = ValueKind.Artifact, Description = "The report of another checkpoint's evaluate step on the same problems (same task, split, difficulty, count and seed): the report then holds, per budget, the paired difference with its bootstrap 95% interval and McNemar's p for greedy; promote's require_significant reads it.")]
+        public string? Baseline { get; set; }
+
+        [StepInput(Description = "Nucleus sampling of the sampled responses (1 = off).")]
         [Range(0.01, 1.0)]
         public double TopP { get; set; } = 1.0;
 
@@ -99,7 +102,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         if (problems.Problems.Count == 0) throw new StepFailedException($"step '{context.StepId}': {problems.Description} has no problems to evaluate");
         var path = await context.Artifacts.GetLocalPathAsync(ArtifactRef.Parse(inputs.Checkpoint), cancellationToken);
         using var loaded = StepCompute.LoadCheckpoint(path, compute, context, "checkpoint", inputs.Dtype);
-        context.Log.Info($"evaluating {problems.Problems.Count} problems from {problems.Description} × {inputs.Samples} at budgets [{string.Join(", ", options.Budgets.Order())}] on {compute}");
+        context.Log.Info($"evaluating {problems.Problems.Count} problems from {problems.Description}, greedy{(inputs.Samples > 0 ? $" and {inputs.Samples} samples at temperature {inputs.Temperature.ToString(CultureInfo.InvariantCulture)}" : "")}, at budgets [{string.Join(", ", options.Budgets.Order())}] on {compute}");
 
         BudgetEvaluation evaluation;
         try
@@ -109,6 +112,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         }
         catch (ArgumentException e) { throw new StepFailedException($"step '{context.StepId}': {e.Message}"); }
         var report = evaluation.Report with { Label = string.IsNullOrWhiteSpace(inputs.Label) ? context.StepId : inputs.Label };
+        if (!string.IsNullOrWhiteSpace(inputs.Baseline)) report = await CompareAsync(report, evaluation.Traces, inputs.Baseline, inputs.Seed, context, cancellationToken);
         evaluation = evaluation with { Report = report };
 
         var folder = Path.Combine(context.WorkDirectory, "report");
@@ -118,7 +122,14 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
             context.Metrics.Log($"accuracy@{b.Budget}", b.Budget, b.Accuracy);
             context.Metrics.Log($"mean_thinking_tokens@{b.Budget}", b.Budget, b.MeanThinkingTokens);
             context.Metrics.Log($"truncation_rate@{b.Budget}", b.Budget, b.TruncationRate);
-            context.Log.Info($"budget {b.Budget}: accuracy {P(b.Accuracy)}, thinking {b.MeanThinkingTokens:0.#} tokens, truncated {P(b.TruncationRate)}, parsable {P(b.ParsableRate)}");
+            context.Log.Info(EvaluationLines.Budget(b));
+            if (b.Greedy is { } g) context.Metrics.Log($"greedy_accuracy@{b.Budget}", b.Budget, g.Accuracy);
+            if (b.Sampled is { } s) context.Metrics.Log($"pass_at_1@{b.Budget}", b.Budget, s.Accuracy);
+            if (b.Comparison is { } c)
+            {
+                context.Metrics.Log($"difference@{b.Budget}", b.Budget, (c.Sampled ?? c.Greedy).Value);
+                context.Log.Info(EvaluationLines.Comparison(b.Budget, c, report.Baseline?.Label));
+            }
         }
         var artifact = await context.Artifacts.PutDirectoryAsync("report", folder, "evaluation-report", cancellationToken);
         return new StepResult().Set("report", artifact)
@@ -126,5 +137,25 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
             .Set("budget", report.Budgets[^1].Budget).Set("problems", report.Problems);
     }
 
-    private static string P(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+    /// <summary>The report with its paired comparison against the baseline report artifact.</summary>
+    private static async Task<EvaluationReport> CompareAsync(EvaluationReport report, IReadOnlyList<EvaluationTrace> traces, string baseline,
+        int seed, StepContext context, CancellationToken cancellationToken)
+    {
+        if (!ArtifactRef.TryParse(baseline, out var reference))
+            throw new StepFailedException($"step '{context.StepId}': input 'baseline' must be the report output of another evaluate step, such as ${{{{ steps.eval-sft.outputs.report }}}}, got '{baseline}'");
+        var folder = await context.Artifacts.GetLocalPathAsync(reference, cancellationToken);
+        EvaluationReport baselineReport;
+        List<EvaluationTrace> baselineTraces;
+        try
+        {
+            baselineReport = EvaluationReport.Load(folder);
+            baselineTraces = EvaluationFolder.ReadTraces(folder).ToList();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new StepFailedException($"step '{context.StepId}': input 'baseline' ({baseline}) is not an evaluation report: {e.Message}. Pass the report output of an evaluate step.");
+        }
+        try { return PairedComparison.Compare(report, traces, baselineReport, baselineTraces, baseline, seed: seed); }
+        catch (ArgumentException e) { throw new StepFailedException($"step '{context.StepId}': input 'baseline': {e.Message}"); }
+    }
 }

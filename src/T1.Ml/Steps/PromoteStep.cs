@@ -31,6 +31,9 @@ public sealed class PromoteStep(ModelRegistry registry) : StepHandler<PromoteSte
         [StepInput(Description = "How much better than the champion the candidate must be (accuracy points as a fraction, e.g. 0.02).")]
         [Range(0.0, 1.0)]
         public double Margin { get; set; }
+
+        [StepInput(Description = "Also require the report's paired comparison with its baseline (evaluate's baseline input) to be significant at the metric's budget: the 95% interval of the difference lies above 0. Otherwise the champion is kept, and the decision says why.")]
+        public bool RequireSignificant { get; set; }
     }
 
     protected override async Task<StepResult> RunAsync(Inputs inputs, StepContext context, CancellationToken cancellationToken)
@@ -49,13 +52,14 @@ public sealed class PromoteStep(ModelRegistry registry) : StepHandler<PromoteSte
             throw new StepFailedException($"input 'report' ({inputs.Report}) is not an evaluation report: {e.Message}. Pass the report output of an evaluate step.");
         }
         var accuracy = report.Budgets.ToDictionary(b => b.Budget, b => b.Accuracy);
+        string? hold = inputs.RequireSignificant ? SignificanceHold(report, rule, context.StepId) : null;
 
         PromotionOutcome outcome;
         try
         {
             outcome = await registry.PromoteAsync(new PromotionCandidate(
                 inputs.Model, $"run:{context.RunId}/{context.StepId}", candidate.Sha256, reportRef.Sha256,
-                accuracy, context.RunId, context.StepId), rule, inputs.Margin, cancellationToken);
+                accuracy, context.RunId, context.StepId, hold), rule, inputs.Margin, cancellationToken);
         }
         catch (Exception e) when (e is ArgumentException or RegistryException)
         {
@@ -73,6 +77,25 @@ public sealed class PromoteStep(ModelRegistry registry) : StepHandler<PromoteSte
             .Set("version", d.CandidateVersion)
             .Set("champion", champion)
             .Set("reason", d.Reason);
+    }
+
+    /// <summary>
+    /// Null when the report's paired comparison at the rule's budget (the largest for accuracy and curve) is
+    /// significant; otherwise why the candidate must not be promoted.
+    /// </summary>
+    /// <exception cref="StepFailedException">The report holds no comparison at that budget.</exception>
+    internal static string? SignificanceHold(EvaluationReport report, PromotionRule rule, string stepId)
+    {
+        if (report.Budgets.Count == 0) throw new StepFailedException($"step '{stepId}': the report has no budgets");
+        int budget = rule.Budget ?? report.Budgets.Max(b => b.Budget);
+        var result = report.Budgets.FirstOrDefault(b => b.Budget == budget);
+        if (result?.Comparison is not { } c)
+            throw new StepFailedException($"step '{stepId}': require_significant needs a paired comparison at budget {budget} in the report, and it has none; " +
+                "give the candidate's evaluate step the baseline's report, e.g. baseline: ${{ steps.eval-sft.outputs.report }}, evaluated on the same problems and budgets");
+        if (c.Significant) return null;
+        var d = c.Sampled ?? c.Greedy;
+        var metric = c.Sampled is null ? "greedy accuracy" : "sampled pass@1";
+        return $"the gain over {report.Baseline?.Label ?? "the baseline"} is not significant at budget {budget}: {metric} {EvaluationLines.Points(d)}, the 95% interval does not lie above 0";
     }
 
     private static ArtifactRef ParseArtifact(string text, string input) =>

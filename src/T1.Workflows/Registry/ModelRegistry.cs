@@ -123,6 +123,8 @@ public sealed class ModelRegistry(DatabaseFactory database)
         if (model.ChampionVersion is { } cv)
             championAccuracy = Accuracy(await db.ModelVersions.AsNoTracking().FirstAsync(v => v.ModelName == c.ModelName && v.Version == cv, ct));
         var verdict = rule.Decide(c.Accuracy, championAccuracy, margin);
+        if (verdict.Promoted && c.Hold is { } hold)
+            verdict = verdict with { Promoted = false, Reason = $"kept the champion: {hold} (otherwise {verdict.Reason})" };
 
         var decision = new PromotionDecisionRecord
         {
@@ -148,9 +150,10 @@ public sealed class ModelRegistry(DatabaseFactory database)
 
 /// <summary>What a promote step hands the registry.</summary>
 /// <param name="Origin">Unique per deciding step: <c>run:&lt;run&gt;/&lt;step&gt;</c>.</param>
+/// <param name="Hold">Why the candidate may not become champion whatever the rule says (e.g. its gain is not significant); recorded in the decision.</param>
 public sealed record PromotionCandidate(
     string ModelName, string Origin, string CheckpointSha256, string? ReportSha256,
-    IReadOnlyDictionary<int, double> Accuracy, string? RunId, string? StepId);
+    IReadOnlyDictionary<int, double> Accuracy, string? RunId, string? StepId, string? Hold = null);
 
 /// <summary>The decision and the version it registered.</summary>
 public sealed record PromotionOutcome(PromotionDecisionRecord Decision, ModelVersionRecord Version);

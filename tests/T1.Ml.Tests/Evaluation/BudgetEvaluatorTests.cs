@@ -118,17 +118,35 @@ public sealed class BudgetEvaluatorTests(MemorisedModel memorised) : IClassFixtu
     }
 
     [Fact]
-    public void Samples_AverageSampledResponses_AndTheSeedMakesItRepeatable()
+    public void Samples_AddSampledPass1NextToGreedy_AndTheSeedMakesItRepeatable()
     {
         var model = Memorised();
         var options = new BudgetEvaluationOptions { Budgets = [4, 48], Samples = 3, Temperature = 1.0, MaxAnswerTokens = 16, BatchSize = 4, Seed = 5 };
         var evaluator = new BudgetEvaluator(model, RlTestKit.Tokenizer);
         var a = evaluator.Evaluate(Problems, options);
         var b = evaluator.Evaluate(Problems, options);
-        Assert.Equal(2 * 3 * 2, a.Traces.Count);
-        Assert.All(a.Report.Budgets, r => Assert.Equal(6, r.Responses));
+        Assert.Equal(2 * (1 + 3) * 2, a.Traces.Count);   // budgets × (greedy + samples) × problems
+        Assert.Equal(2 * 2, a.Traces.Count(t => t.Mode == EvaluationTrace.Greedy));
+        Assert.All(a.Report.Budgets, r =>
+        {
+            Assert.Equal(6, r.Responses);
+            Assert.Equal(6, r.Sampled!.Responses);
+            Assert.Equal(2, r.Greedy!.Responses);
+            Assert.Equal(r.Sampled.Accuracy, r.Accuracy);   // sampled pass@1 is the primary figure
+            Assert.InRange(r.Greedy.Accuracy, r.Greedy.CiLow, r.Greedy.CiHigh);
+            Assert.InRange(r.Sampled.Accuracy, r.Sampled.CiLow, r.Sampled.CiHigh);
+        });
+        Assert.Equal(1.0, a.Report.Budgets[1].Greedy!.Accuracy);  // the memorised traces, greedily
         Assert.Equal(a.Traces.Select(t => t.Response), b.Traces.Select(t => t.Response));
         Assert.Equal(3, a.Report.Samples);
+        Assert.Equal(EvaluationTrace.Sampled, a.Report.Primary);
+    }
+
+    [Fact]
+    public void SamplesWithoutTemperature_AreRefused_GreedyIsAlwaysThere()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new BudgetEvaluationOptions { Samples = 4, Temperature = 0 }.Validate());
+        Assert.Equal("temperature must be > 0 for sampled pass@1 (samples: 4), got 0; greedy is always evaluated, so use samples: 0 for greedy only", e.Message);
     }
 
     [Fact]
@@ -146,6 +164,8 @@ public sealed class BudgetEvaluatorTests(MemorisedModel memorised) : IClassFixtu
         var json = File.ReadAllText(Path.Combine(dir, EvaluationReport.FileName));
         Assert.Contains("\"mean_thinking_tokens\"", json);
         Assert.Contains("\"truncation_rate\"", json);
+        Assert.Contains("\"ci_low\"", json);
+        Assert.Equal(EvaluationTrace.Greedy, back.Primary);
         Assert.Equal(6, EvaluationFolder.ReadTraces(dir).Count());
         BudgetChartTests.AssertPng(Path.Combine(dir, EvaluationReport.ChartFileName));
     }
