@@ -27,16 +27,23 @@ internal static class EvaluationPrinter
         }
         if (reports.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title("[bold]held-out accuracy by thinking budget[/]");
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]accuracy by thinking budget[/] [grey](95% interval)[/]");
             table.AddColumn("budget (thinking tokens)");
             foreach (var r in reports) table.AddColumn(new TableColumn(Markup.Escape(r.Step)).RightAligned());
             var budgets = reports.SelectMany(r => r.Report.Budgets.Select(b => b.Budget)).Distinct().Order();
             foreach (var b in budgets)
                 table.AddRow([b.ToString(CultureInfo.InvariantCulture), .. reports.Select(r => Cell(r.Report, b))]);
-            table.AddRow(["problems × samples", .. reports.Select(r => $"{r.Report.Problems} × {r.Report.Samples}")]);
+            table.AddRow(["problems, mode", .. reports.Select(r => Markup.Escape(Mode(r.Report)))]);
             AnsiConsole.Write(table);
             foreach (var r in reports)
+            {
                 AnsiConsole.MarkupLine($"  {Markup.Escape(r.Step)}: {Curve(r.Report)}  chart: {Markup.Escape(Path.Combine(r.Path, EvaluationReport.ChartFileName))}");
+                foreach (var b in r.Report.Budgets.Where(b => b.Comparison is not null))
+                {
+                    var color = b.Comparison!.Significant ? "green" : "grey";
+                    AnsiConsole.MarkupLine($"    [{color}]{Markup.Escape(EvaluationLines.Comparison(b.Budget, b.Comparison, r.Report.Baseline?.Label))}[/]");
+                }
+            }
         }
 
         foreach (var s in run.Steps.Where(s => s.StepType == "promote" && s.Status == StepStatus.Succeeded))
@@ -49,10 +56,20 @@ internal static class EvaluationPrinter
             AnsiConsole.MarkupLine($"  artifacts: {Markup.Escape(artifactsLocation)} · details: t1 show {run.Run.Id} · registry: t1 models");
     }
 
-    private static string Cell(EvaluationReport report, int budget) =>
-        report.Budgets.FirstOrDefault(x => x.Budget == budget) is { } b
-            ? $"{b.Accuracy * 100:0.0}% [grey](think {b.MeanThinkingTokens:0}, cut {b.TruncationRate * 100:0}%)[/]"
-            : "";
+    /// <summary>The primary figure with its interval (and greedy's when sampled is primary), thinking length and cut share.</summary>
+    private static string Cell(EvaluationReport report, int budget)
+    {
+        if (report.Budgets.FirstOrDefault(x => x.Budget == budget) is not { } b) return "";
+        var primary = b.Sampled ?? b.Greedy;
+        var main = primary is null ? $"{b.Accuracy * 100:0.0}%" : EvaluationLines.Ci(primary.Accuracy, primary.CiLow, primary.CiHigh);
+        var greedy = b.Sampled is not null && b.Greedy is { } g ? $"greedy {g.Accuracy * 100:0.0}%, " : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{Markup.Escape(main)} [grey]({greedy}think {b.MeanThinkingTokens:0}, cut {b.TruncationRate * 100:0}%)[/]");
+    }
+
+    /// <summary>"66 problems, greedy" or "66 × 4 sampled at T=1 (pass@1), + greedy".</summary>
+    private static string Mode(EvaluationReport r) => r.Samples > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{r.Problems} × {r.Samples} at T={r.Temperature} (pass@1) + greedy")
+        : $"{r.Problems} problems, greedy";
 
     /// <summary>A one-line text sparkline of accuracy against budget.</summary>
     private static string Curve(EvaluationReport report)

@@ -36,7 +36,7 @@ public sealed class T1PipelineTests
 
         Assert.True(d.Run.Status == RunStatus.Succeeded,
             $"run {d.Run.Status}: " + string.Join("; ", d.Steps.Where(s => s.Error is not null).Select(s => $"{s.StepId}: {s.Error}")));
-        Assert.Equal(["eval-rl", "eval-sft", "promote-rl", "promote-sft", "rl", "sft", "synthesize"], d.Steps.Select(s => s.StepId).Order());
+        Assert.Equal(["eval-rl", "eval-sft", "promote-rl", "promote-sft", "rl", "sft", "synthesize", "test-rl", "test-sft"], d.Steps.Select(s => s.StepId).Order());
 
         // a finished step shows its last progress, not the one of its last heartbeat
         var sft = d.Steps.Single(s => s.StepId == "sft");
@@ -44,10 +44,10 @@ public sealed class T1PipelineTests
         Assert.StartsWith($"step {sft.ProgressTotal}/{sft.ProgressTotal},", sft.ProgressMessage);
 
         // artifacts: a dataset, two checkpoints, two reports with their chart
-        string[] expected = ["synthesize/dataset", "sft/checkpoint", "rl/checkpoint", "eval-sft/report", "eval-rl/report"];
+        string[] expected = ["synthesize/dataset", "sft/checkpoint", "rl/checkpoint", "eval-sft/report", "eval-rl/report", "test-sft/report", "test-rl/report"];
         foreach (var e in expected)
             Assert.Contains(d.Artifacts, a => $"{a.StepId}/{a.Name}" == e);
-        foreach (var step in new[] { "eval-sft", "eval-rl" })
+        foreach (var step in new[] { "eval-sft", "eval-rl", "test-sft", "test-rl" })
         {
             var report = d.Artifacts.Single(a => a.StepId == step && a.Name == "report");
             var dir = await p.Get<ArtifactCache>().GetLocalPathAsync(new ArtifactRef(report.Sha256), CancellationToken.None);
@@ -56,6 +56,13 @@ public sealed class T1PipelineTests
             Assert.Equal(12, r.Problems);
             Assert.All(r.Budgets, b => Assert.InRange(b.Accuracy, 0, 1));
             Assert.True(new FileInfo(Path.Combine(dir, EvaluationReport.ChartFileName)).Length > 1000);
+            Assert.Contains(step.StartsWith("eval", StringComparison.Ordinal) ? "validation split" : "test split", r.Dataset);
+            // RL is compared with SFT on the same problems, budget by budget
+            if (step.EndsWith("-rl", StringComparison.Ordinal))
+            {
+                Assert.Equal(step == "eval-rl" ? "sft" : "sft-test", r.Baseline?.Label);
+                Assert.All(r.Budgets, b => Assert.InRange(b.Comparison!.Greedy.McnemarP!.Value, 0, 1));
+            }
         }
 
         // metrics from training and evaluation

@@ -14,12 +14,12 @@ public sealed class PromoteStepTests : IAsyncLifetime
     public async Task InitializeAsync() => _p = await PlatformHarness.StartAsync();
     public async Task DisposeAsync() => await _p.DisposeAsync();
 
-    private static string Workflow(double accuracyAt64, string metric = "accuracy@64")
+    private static string Workflow(double accuracyAt64, string metric = "accuracy@64", BudgetComparison? comparison = null, bool requireSignificant = false)
     {
         var report = new EvaluationReport
         {
-            Problems = 10, Samples = 1,
-            Budgets = [new BudgetResult { Budget = 16, Accuracy = 0.1 }, new BudgetResult { Budget = 64, Accuracy = accuracyAt64 }],
+            Problems = 10, Samples = 1, Baseline = comparison is null ? null : new BaselineInfo { Label = "sft", Problems = 10, Resamples = 10_000 },
+            Budgets = [new BudgetResult { Budget = 16, Accuracy = 0.1 }, new BudgetResult { Budget = 64, Accuracy = accuracyAt64, Comparison = comparison }],
         };
         var json = JsonSerializer.Serialize(JsonSerializer.Serialize(report, EvaluationReport.Json)); // a YAML-safe quoted string
         return $$$"""
@@ -37,7 +37,46 @@ public sealed class PromoteStepTests : IAsyncLifetime
                   report: ${{ steps.report.outputs.file }}
                   metric: {{{metric}}}
                   margin: 0.05
+                  require_significant: {{{(requireSignificant ? "true" : "false")}}}
             """;
+    }
+
+    private static BudgetComparison Paired(double value, double low, double high) => new()
+    {
+        Greedy = new Difference { Value = value, CiLow = low, CiHigh = high, CandidateOnly = 3, BaselineOnly = 1, McnemarP = 0.625 },
+        Significant = low > 0,
+    };
+
+    [Fact]
+    public async Task RequireSignificant_KeepsTheChampion_WhenThePairedIntervalIncludesZero_AndPromotesWhenItLiesAbove()
+    {
+        Assert.Equal(RunStatus.Succeeded, (await _p.RunAsync(Workflow(0.40))).Run.Status);   // v1: the champion
+        var noisy = await _p.RunAsync(Workflow(0.60, comparison: Paired(0.2, -0.05, 0.45), requireSignificant: true));
+        var step = noisy.Steps.Single(s => s.StepId == "promote");
+        Assert.True(step.Status == StepStatus.Succeeded, step.Error);
+        var outputs = JsonDocument.Parse(step.OutputsJson!).RootElement;
+        Assert.Equal("kept", outputs.GetProperty("decision").GetString());
+        Assert.Equal("kept the champion: the gain over sft is not significant at budget 64: greedy accuracy +20.0 points [-5.0, +45.0], " +
+                     "the 95% interval does not lie above 0 (otherwise promoted: accuracy@64 0.6 vs champion 0.4 (margin 0.05))",
+            outputs.GetProperty("reason").GetString());
+
+        // The same gain without the requirement is promoted; with a significant interval too.
+        var plain = await _p.RunAsync(Workflow(0.60, comparison: Paired(0.2, -0.05, 0.45)));
+        Assert.Equal("promoted", JsonDocument.Parse(plain.Steps.Single(s => s.StepId == "promote").OutputsJson!).RootElement.GetProperty("decision").GetString());
+        var sure = await _p.RunAsync(Workflow(0.80, comparison: Paired(0.2, 0.05, 0.35), requireSignificant: true));
+        Assert.Equal("promoted", JsonDocument.Parse(sure.Steps.Single(s => s.StepId == "promote").OutputsJson!).RootElement.GetProperty("decision").GetString());
+        Assert.Equal(4, (await _p.Get<ModelRegistry>().GetAsync("tiny-test"))!.Model.ChampionVersion);
+    }
+
+    [Fact]
+    public async Task RequireSignificant_WithoutAComparisonInTheReport_FailsSayingToGiveABaseline()
+    {
+        var d = await _p.RunAsync(Workflow(0.5, requireSignificant: true));
+        var step = d.Steps.Single(s => s.StepId == "promote");
+        Assert.Equal(StepStatus.Failed, step.Status);
+        Assert.Equal("step 'promote': require_significant needs a paired comparison at budget 64 in the report, and it has none; give the candidate's evaluate step " +
+                     "the baseline's report, e.g. baseline: ${{ steps.eval-sft.outputs.report }}, evaluated on the same problems and budgets", step.Error);
+        Assert.Null(await _p.Get<ModelRegistry>().GetAsync("tiny-test"));
     }
 
     [Fact]
