@@ -41,6 +41,23 @@ public static class PairedComparison
         };
     }
 
+    /// <summary>
+    /// The comparison at one budget straight from two sets of traces (the portal's Traces page); traces without a
+    /// mode count as greedy.
+    /// </summary>
+    /// <exception cref="ArgumentException">The two hold different problems at that budget.</exception>
+    public static BudgetComparison AtBudget(IReadOnlyList<EvaluationTrace> candidate, IReadOnlyList<EvaluationTrace> baseline, int budget,
+        int resamples = ConfidenceIntervals.DefaultResamples, int seed = 0)
+    {
+        var c = candidate.Where(t => t.Budget == budget).ToList();
+        var b = baseline.Where(t => t.Budget == budget).ToList();
+        var problems = c.Select(t => t.ProblemId).ToHashSet(StringComparer.Ordinal);
+        if (!problems.SetEquals(b.Select(t => t.ProblemId)))
+            throw new ArgumentException($"the two evaluations hold different problems at budget {budget}: a paired comparison needs the same problems");
+        ILookup<string, EvaluationTrace> ByMode(List<EvaluationTrace> traces) => traces.ToLookup(t => t.Mode ?? EvaluationTrace.Greedy, StringComparer.Ordinal);
+        return Budget(budget, problems.Order(StringComparer.Ordinal).ToList(), ByMode(c), ByMode(b), resamples, seed);
+    }
+
     private static BudgetComparison Budget(int budget, List<string> problems,
         ILookup<string, EvaluationTrace> candidate, ILookup<string, EvaluationTrace> baseline, int resamples, int seed)
     {
