@@ -154,7 +154,7 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         Assert.Equal(EvaluationRunFixture.Budgets.Length, (await rl.Locator("polyline.series").GetAttributeAsync("points"))!.Split(' ').Length);
         Assert.Equal(["16", "64", "256"], await rl.Locator("text.tick").AllTextContentsAsync());
         var row = await rl.Locator("tr[data-budget='64'] td").AllInnerTextsAsync();
-        Assert.Equal(["64", "70.0%", "45 tokens", "35.0%", "90.0%"], row); // accuracy 0.4+0.2+0.1, thinking 64·0.7, cut 0.5−0.15
+        Assert.Equal(["64", "70.0%", "—", "—", "45 tokens", "35.0%", "90.0%"], row); // accuracy 0.4+0.2+0.1, no greedy/sampled blocks in this report, thinking 64·0.7, cut 0.5−0.15
         Assert.Contains("best 80.0% at budget 256", await rl.InnerTextAsync());
         var decision = await page.InnerTextAsync("ul.promotions li[data-step='promote']");
         Assert.StartsWith("promoted", decision);
