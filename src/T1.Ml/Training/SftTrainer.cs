@@ -79,6 +79,7 @@ public sealed class SftTrainer
         using var optimizer = _model.CreateAdamW(o.LearningRate, o.WeightDecay, o.Beta1, o.Beta2);
         long step = 0;
         long? resumedFrom = null;
+        Window? resumedWindow = null;
         if (resumeFrom is not null)
         {
             var saved = Checkpoint.ReadTrainerState(resumeFrom)
@@ -86,10 +87,13 @@ public sealed class SftTrainer
             CheckSameRun(saved, fingerprint, resumeFrom);
             step = Checkpoint.Resume(resumeFrom, _model, optimizer)!.Step;
             resumedFrom = step;
+            resumedWindow = Window.FromJson(saved.Extra?["window"] as JsonObject);
         }
 
         var clock = Stopwatch.StartNew();
-        var window = new Window();
+        // A resumed run continues the reporting window the saved state was in, so it logs exactly the points an
+        // uninterrupted run logs (the first report after a resume is not averaged over a partial window).
+        var window = resumedWindow ?? new Window();
         long tokens = 0;
         int skipped = 0;
         double lastLoss = double.NaN;
@@ -136,7 +140,7 @@ public sealed class SftTrainer
             if (o.SaveEvery > 0 && step % o.SaveEvery == 0 && step < total)
             {
                 var dir = Path.Combine(outputDirectory, ResumeFolder);
-                Checkpoint.Save(dir, _model, _tokenizer, State(step, Math.Min(step * o.GradAccum, totalMicro), fingerprint), optimizer);
+                Checkpoint.Save(dir, _model, _tokenizer, State(step, Math.Min(step * o.GradAccum, totalMicro), fingerprint, window), optimizer);
                 if (OnSaved is not null) await OnSaved(new SftSaved(step, dir), cancellationToken);
             }
         }
@@ -146,13 +150,12 @@ public sealed class SftTrainer
         return new SftResult(step, resumedFrom, lastLoss, tokens, clock.Elapsed, skipped, final);
     }
 
-    private TrainerState State(long step, long dataPosition, JsonObject fingerprint) => new()
+    private TrainerState State(long step, long dataPosition, JsonObject fingerprint, Window? window = null)
     {
-        Step = step,
-        DataPosition = dataPosition,
-        Seed = _options.Seed,
-        Extra = new JsonObject { ["kind"] = "sft", ["run"] = fingerprint.DeepClone() },
-    };
+        var extra = new JsonObject { ["kind"] = "sft", ["run"] = fingerprint.DeepClone() };
+        if (window is not null) extra["window"] = window.ToJson();
+        return new TrainerState { Step = step, DataPosition = dataPosition, Seed = _options.Seed, Extra = extra };
+    }
 
     /// <summary>What must be equal for a saved state to continue this run.</summary>
     private JsonObject Fingerprint(SftData data, SftBatchPlan plan, long total) => new()
@@ -196,5 +199,24 @@ public sealed class SftTrainer
             _norm += norm;
             _steps++;
         }
+
+        /// <summary>The sums a resume needs (time is not carried: tokens/s restarts with the new process).</summary>
+        public JsonObject ToJson() => new()
+        {
+            ["loss_sum"] = Finite(_loss), ["grad_norm_sum"] = Finite(_norm), ["steps"] = _steps, ["tokens"] = Tokens,
+        };
+
+        public static Window? FromJson(JsonObject? json)
+        {
+            if (json is null) return null;
+            var w = new Window { Tokens = (long?)json["tokens"] ?? 0 };
+            w._loss = (double?)json["loss_sum"] ?? double.NaN;
+            w._norm = (double?)json["grad_norm_sum"] ?? double.NaN;
+            w._steps = (int?)json["steps"] ?? 0;
+            return w;
+        }
+
+        // JSON has no NaN: a non-finite sum is stored as null and read back as NaN (the report it feeds is NaN either way).
+        private static double? Finite(double v) => double.IsFinite(v) ? v : null;
     }
 }

@@ -123,6 +123,49 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task Resume_InsideAReportingWindow_LogsExactlyThePointsAnUninterruptedRunLogs()
+    {
+        var (train, _) = EchoTask();
+        var tokenizer = BpeTrainer.Train(train.SelectMany(e => new[] { ChatFormat.PromptText(e.Prompt), e.Response }), vocabSize: 300);
+        var data = SftData.Encode(train.Take(48), tokenizer, 64);
+        // 2 epochs × 6 batches = 12 steps; reports at 3, 6, 9, 12; state saved at 4 and 8 — both inside a window.
+        var options = new SftOptions { Epochs = 2, LearningRate = 3e-3, BatchSize = 8, WarmupSteps = 2, MaxLen = 64, SaveEvery = 4, LogEvery = 3, Seed = 3 };
+
+        async Task<List<SftMetrics>> Run(string dir, long? killAfterSave = null, string? resumeFrom = null)
+        {
+            torch.manual_seed(5);
+            using var model = new DecoderLM(Small(tokenizer.VocabSize));
+            var reports = new List<SftMetrics>();
+            using var kill = new CancellationTokenSource();
+            var trainer = new SftTrainer(model, tokenizer, options)
+            {
+                OnMetrics = reports.Add,
+                OnSaved = (saved, _) =>
+                {
+                    if (saved.Step == killAfterSave) kill.Cancel();
+                    return Task.CompletedTask;
+                },
+            };
+            try { await trainer.TrainAsync(data, dir, resumeFrom, kill.Token); }
+            catch (OperationCanceledException) { }
+            return reports;
+        }
+
+        var full = await Run(Path.Combine(_root, "w-full"));
+        var killed = await Run(Path.Combine(_root, "w-killed"), killAfterSave: 4);
+        var resumed = await Run(Path.Combine(_root, "w-resumed"), resumeFrom: Path.Combine(_root, "w-killed", SftTrainer.ResumeFolder));
+
+        Assert.Equal([3L, 6, 9, 12], full.Select(m => m.Step));
+        Assert.Equal([3L], killed.Select(m => m.Step));
+        Assert.Equal([6L, 9, 12], resumed.Select(m => m.Step));
+        foreach (var (a, b) in full.Skip(1).Zip(resumed))
+        {
+            Assert.True(Math.Abs(a.Loss - b.Loss) < 1e-5, $"loss at step {a.Step}: uninterrupted {a.Loss}, resumed {b.Loss}");
+            Assert.True(Math.Abs(a.GradNorm - b.GradNorm) < 1e-4 * Math.Max(1, a.GradNorm), $"grad_norm at step {a.Step}: uninterrupted {a.GradNorm}, resumed {b.GradNorm}");
+        }
+    }
+
+    [Fact]
     public async Task Resume_FromADifferentRun_IsRefusedWithAReason()
     {
         var (train, _) = EchoTask();
