@@ -58,6 +58,23 @@ public class ProblemSetsTests
         Assert.Equal($"countdown:{string.Join(",", numbers.Select(long.Parse).Order())}:{p.Metadata["target"]}", p.Canonical);
     }
 
+    [Theory]
+    [InlineData("arithmetic", 2)]
+    [InlineData("countdown", 1)]
+    [InlineData("linear", 3)]
+    public void Take_ReturnsExactlyTheCountAsked_DistinctAndAllOfTheSplit(string task, int difficulty)
+    {
+        var source = TaskRegistry.Create(task, new TaskOptions { Difficulty = difficulty });
+        var train = ProblemSets.Take(source, ProblemSplit.Train, 2000, seed: 1);
+        var test = ProblemSets.Take(source, ProblemSplit.Test, 200, seed: 2);
+        Assert.Equal(2000, train.Count);
+        Assert.Equal(200, test.Count);
+        Assert.Equal(train.Count, train.Select(p => p.Canonical).Distinct().Count());
+        Assert.All(train, p => Assert.Equal(ProblemSplit.Train, ProblemSets.SplitOf(p)));
+        Assert.All(test, p => Assert.Equal(ProblemSplit.Test, ProblemSets.SplitOf(p)));
+        Assert.Empty(train.Select(p => p.Canonical).Intersect(test.Select(p => p.Canonical)));
+    }
+
     [Fact]
     public void Take_Throws_WhenAGeneratorCannotMakeEnoughDistinctProblems()
     {
