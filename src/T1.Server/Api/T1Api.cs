@@ -19,6 +19,7 @@ public static class T1Api
     {
         var api = app.MapGroup("/api").RequireAuthorization(Roles.Viewer);
         api.MapModelApi();
+        api.MapArtifactApi();
 
         api.MapGet("/steps", (StepCatalog catalog) => catalog.All.Select(StepTypeView.From));
 
@@ -91,19 +92,6 @@ public static class T1Api
                 ResumeResult.StillRunning => ApiErrors.Problem("Run is running", $"run {id} is still running; wait for it to finish or cancel it first.", StatusCodes.Status409Conflict),
                 _ => ApiErrors.Problem("Nothing to resume", $"run {id} succeeded; start a new run instead.", StatusCodes.Status409Conflict),
             }).RequireAuthorization(Roles.Operator);
-
-        api.MapGet("/artifacts/{sha256}", async (string sha256, ArtifactCache cache, CancellationToken ct) =>
-        {
-            if (!ArtifactRef.TryParse(ArtifactRef.Prefix + sha256, out var reference))
-                return ApiErrors.Problem("Bad artifact id", $"'{sha256}' is not 64 lowercase hex digits.");
-            string path;
-            try { path = await cache.GetLocalPathAsync(reference, ct); }
-            // Not the exception's message: it names where the store lives (a server path or bucket).
-            catch (ArtifactNotFoundException) { return ApiErrors.Problem("Artifact not found", $"there is no artifact {sha256} in this server's artifact store; artifacts of a run are listed by GET /api/runs/{{id}}.", StatusCodes.Status404NotFound); }
-            return File.Exists(path)
-                ? Results.File(path, "application/octet-stream", sha256)
-                : ApiErrors.Problem("Artifact is a folder", $"artifact {sha256} is a folder; download its files from /api/artifacts/<file sha256> (see its manifest).", StatusCodes.Status409Conflict);
-        });
     }
 
     private static IResult NotFound(string id) => ApiErrors.Problem("Run not found", $"there is no run '{id}'; list runs with GET /api/runs.", StatusCodes.Status404NotFound);

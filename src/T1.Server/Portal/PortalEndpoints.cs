@@ -14,6 +14,7 @@ public static class PortalEndpoints
         services.AddCascadingAuthenticationState();
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<TraceReports>();
+        services.AddSingleton<Artifacts.ArtifactBrowser>();
         return services;
     }
 

@@ -39,6 +39,20 @@ public abstract class ArtifactStore
 
     /// <summary>Reads a whole blob into memory, verified. For small blobs (manifests, reports).</summary>
     public abstract Task<byte[]> ReadAllBytesAsync(string sha256, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams the whole blob into <paramref name="destination"/> (a download to a client, a zip entry) and verifies
+    /// its sha256 at the end: the bytes have gone out by then, so a mismatch throws
+    /// <see cref="ArtifactCorruptedException"/> after the fact (the caller aborts its response).
+    /// </summary>
+    public abstract Task CopyToAsync(string sha256, Stream destination, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads at most the first <paramref name="count"/> bytes of the blob, NOT verified (a preview: a safetensors
+    /// header, the first rows of a large file); fewer when the blob is shorter. Throws
+    /// <see cref="ArtifactNotFoundException"/> when absent.
+    /// </summary>
+    public abstract Task<byte[]> ReadPrefixAsync(string sha256, int count, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A stored blob: its sha256 (lowercase hex) and size in bytes.</summary>

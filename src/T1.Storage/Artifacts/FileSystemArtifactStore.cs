@@ -106,6 +106,23 @@ public sealed class FileSystemArtifactStore : ArtifactStore
         return memory.ToArray();
     }
 
+    public override async Task CopyToAsync(string sha256, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        await using var source = OpenBlob(BlobPath(sha256), sha256);
+        var actual = await Sha256Key.CopyAndHashAsync(source, destination, cancellationToken);
+        if (actual.Sha256 != sha256) throw new ArtifactCorruptedException(sha256, actual.Sha256, Location);
+    }
+
+    public override async Task<byte[]> ReadPrefixAsync(string sha256, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        await using var source = OpenBlob(BlobPath(sha256), sha256);
+        var buffer = new byte[(int)Math.Min(count, source.Length)];
+        await source.ReadExactlyAsync(buffer, cancellationToken);
+        return buffer;
+    }
+
     private FileStream OpenBlob(string path, string sha256)
     {
         try

@@ -111,6 +111,41 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
         return memory.ToArray();
     }
 
+    public override async Task CopyToAsync(string sha256, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        await GetVerifiedAsync(sha256, ObjectKey(sha256), destination, cancellationToken);
+    }
+
+    /// <summary>
+    /// A plain GET whose body is read only up to <paramref name="count"/> bytes; the rest is never read (the response is
+    /// disposed when the callback returns). Not a ranged GET: Minio SDK 7.0.0 throws PartialContentException on those.
+    /// </summary>
+    public override async Task<byte[]> ReadPrefixAsync(string sha256, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var key = ObjectKey(sha256);
+        await EnsureBucketAsync(cancellationToken);
+        byte[]? prefix = null;
+        try
+        {
+            await _client.GetObjectAsync(new GetObjectArgs()
+                .WithBucket(_options.Bucket)
+                .WithObject(key)
+                .WithCallbackStream(async (stream, ct) =>
+                {
+                    var buffer = new byte[count];
+                    var read = await stream.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, ct);
+                    prefix = buffer.AsSpan(0, read).ToArray();
+                }), cancellationToken);
+        }
+        catch (ObjectNotFoundException)
+        {
+            throw new ArtifactNotFoundException(sha256, Location);
+        }
+        return prefix ?? throw new InvalidOperationException($"the S3 server returned no body for {Location}/{Sha256Key.RelativePath(sha256)}.");
+    }
+
     public void Dispose()
     {
         _client.Dispose();

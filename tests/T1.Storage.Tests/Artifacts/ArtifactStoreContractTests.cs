@@ -184,6 +184,49 @@ public abstract class ArtifactStoreContractTests : IAsyncLifetime
         Assert.Empty(Directory.GetFileSystemEntries(Scratch));
     }
 
+    [Fact]
+    public async Task CopyTo_StreamsTheBytesThatWerePut()
+    {
+        var bytes = RandomBytes(300_000, seed: 20);
+        var blob = await PutBytesAsync(bytes);
+        using var destination = new MemoryStream();
+
+        await Store.CopyToAsync(blob.Sha256, destination);
+
+        Assert.Equal(bytes, destination.ToArray());
+    }
+
+    [Fact]
+    public async Task CopyTo_ThrowsCorrupted_WhenStoredBytesNoLongerMatchTheKey()
+    {
+        var blob = await PutBytesAsync(RandomBytes(50_000, seed: 21));
+        await OverwriteBlobAsync(blob.Sha256, RandomBytes(50_000, seed: 22));
+
+        await Assert.ThrowsAsync<ArtifactCorruptedException>(() => Store.CopyToAsync(blob.Sha256, new MemoryStream()));
+    }
+
+    [Fact]
+    public async Task ReadPrefix_ReturnsTheFirstBytes_OrTheWholeBlobWhenItIsShorter()
+    {
+        var bytes = RandomBytes(2 * 1024 * 1024, seed: 23);
+        var blob = await PutBytesAsync(bytes);
+
+        Assert.Equal(bytes[..8], await Store.ReadPrefixAsync(blob.Sha256, 8));
+        Assert.Equal(bytes[..100_000], await Store.ReadPrefixAsync(blob.Sha256, 100_000));
+        Assert.Equal(bytes, await Store.ReadPrefixAsync(blob.Sha256, 3 * 1024 * 1024));
+        Assert.Empty(await Store.ReadPrefixAsync(blob.Sha256, 0));
+    }
+
+    [Fact]
+    public async Task ReadPrefix_ThrowsNotFound_WhenBlobWasNeverPut()
+    {
+        var sha = Sha256Hex(RandomBytes(10, seed: 24));
+
+        var e = await Assert.ThrowsAsync<ArtifactNotFoundException>(() => Store.ReadPrefixAsync(sha, 8));
+
+        Assert.Equal(sha, e.Sha256);
+    }
+
     public static TheoryData<string> InvalidKeys() => new()
     {
         "",
@@ -207,6 +250,8 @@ public abstract class ArtifactStoreContractTests : IAsyncLifetime
         var exists = await Assert.ThrowsAsync<ArgumentException>(() => Store.ExistsAsync(key));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.ReadAllBytesAsync(key));
         await Assert.ThrowsAsync<ArgumentException>(() => Store.DownloadToFileAsync(key, destination));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.CopyToAsync(key, new MemoryStream()));
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReadPrefixAsync(key, 8));
 
         Assert.Contains("64 lowercase hex", exists.Message);
         Assert.False(File.Exists(destination));
