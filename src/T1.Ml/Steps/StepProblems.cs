@@ -64,17 +64,26 @@ internal static class StepProblems
         return result;
     }
 
-    private static Loaded FromFile(string path, int count, string description)
+    /// <summary>
+    /// The first <paramref name="count"/> problems of a JSONL file (all when 0), imported by <see cref="JsonlProblemSource"/>
+    /// (GSM8K's "#### N" answers included). Without <paramref name="promptField"/>, the first of prompt, problem and
+    /// question that the file's first record has.
+    /// </summary>
+    public static Loaded FromFile(string path, int count, string description, string? promptField = null, string answerField = "answer", string? idField = null)
     {
         var first = File.ReadLines(path).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l))
                     ?? throw new StepFailedException($"'{description}' is empty: no problems");
-        string promptField;
-        using (var doc = JsonDocument.Parse(first))
+        if (string.IsNullOrWhiteSpace(promptField))
         {
-            promptField = new[] { "prompt", "problem", "question" }.FirstOrDefault(f => doc.RootElement.TryGetProperty(f, out _))
-                ?? throw new StepFailedException($"'{description}': the first record has no 'prompt', 'problem' or 'question' field");
+            try
+            {
+                using var doc = JsonDocument.Parse(first);
+                promptField = new[] { "prompt", "problem", "question" }.FirstOrDefault(f => doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(f, out _))
+                    ?? throw new StepFailedException($"'{description}': the first record has no 'prompt', 'problem' or 'question' field; name the problem's field with prompt_field");
+            }
+            catch (JsonException e) { throw new StepFailedException($"'{description}':1: not valid JSON ({e.Message})"); }
         }
-        var source = new JsonlProblemSource(new TaskOptions { Source = path, PromptField = promptField, AnswerField = "answer" });
+        var source = new JsonlProblemSource(new TaskOptions { Source = path, PromptField = promptField, AnswerField = answerField, IdField = string.IsNullOrWhiteSpace(idField) ? null : idField });
         try
         {
             var all = source.Problems(0);

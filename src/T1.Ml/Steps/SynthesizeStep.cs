@@ -1,22 +1,24 @@
 using System.ComponentModel.DataAnnotations;
 using T1.Ml.Synthesis;
+using T1.Ml.Tasks;
 using T1.Workflows.Steps;
 
 namespace T1.Ml.Steps;
 
 /// <summary>T1 data synthesis: trial-and-error traces with self-verification, every final answer verified.</summary>
 [StepType("synthesize", Category = "Data", Version = 1,
-    Description = "Generates problems with checkable answers and writes T1 trial-and-error traces with self-verification as a JSONL dataset (prompt, response, answer, task, difficulty).")]
+    Description = "Writes T1 trial-and-error traces with self-verification as a JSONL dataset (prompt, response, answer, task, difficulty): for a generated task (arithmetic, countdown, linear) from its own trace writer; for task jsonl by asking a teacher model (any OpenAI-compatible endpoint, t1 serve included) to attempt, verify, critique and retry each imported problem, keeping only the traces whose final answer the verifier accepts.")]
 [StepOutput("dataset", Kind = ValueKind.Artifact, Description = "JSONL dataset of traces.")]
 [StepOutput("count", Kind = ValueKind.Integer, Description = "Traces written.")]
-public sealed class SynthesizeStep : StepHandler<SynthesizeStep.Inputs>
+[StepOutput("acceptance_rate", Kind = ValueKind.Number, Description = "Share of teacher responses the verifier accepted (1 for generated tasks, whose traces are correct by construction).")]
+public sealed partial class SynthesizeStep : StepHandler<SynthesizeStep.Inputs>
 {
-    public sealed class Inputs
+    public sealed partial class Inputs
     {
-        [StepInput(Required = true, Description = "Problem generator.", OneOf = ["arithmetic", "countdown", "linear"])]
+        [StepInput(Required = true, Description = "Problem generator, or jsonl: problems imported from source, traces written by the teacher.", OneOf = ["arithmetic", "countdown", "linear", "jsonl"])]
         public string Task { get; set; } = "";
 
-        [StepInput(Required = true, Description = "How many traces to write (distinct training-split problems).")]
+        [StepInput(Required = true, Description = "Generated tasks: how many traces to write (distinct training-split problems). jsonl: how many problems of the source file to give the teacher (the first N).")]
         [Range(1, 10_000_000)]
         public int Count { get; set; }
 
@@ -38,6 +40,7 @@ public sealed class SynthesizeStep : StepHandler<SynthesizeStep.Inputs>
 
     protected override async Task<StepResult> RunAsync(Inputs inputs, StepContext context, CancellationToken cancellationToken)
     {
+        if (inputs.Task == TaskRegistry.Jsonl) return await RunTeacherAsync(inputs, context, cancellationToken);
         var options = new SynthesisOptions
         {
             Seed = inputs.Seed, Difficulty = inputs.Difficulty, AttemptsMax = inputs.AttemptsMax, FirstTryCorrectShare = inputs.FirstTryCorrectShare,
@@ -71,6 +74,6 @@ public sealed class SynthesizeStep : StepHandler<SynthesizeStep.Inputs>
         }
         var dataset = await context.Artifacts.PutFileAsync("dataset", path, "dataset", cancellationToken);
         context.Log.Info($"wrote {written} {inputs.Task} traces (difficulty {inputs.Difficulty}, seed {inputs.Seed})");
-        return new StepResult().Set("dataset", dataset).Set("count", written);
+        return new StepResult().Set("dataset", dataset).Set("count", written).Set("acceptance_rate", 1.0);
     }
 }

@@ -92,6 +92,7 @@ public sealed class StepJob(
             RunId = fence.RunId, StepId = fence.StepId, StepType = step.StepType, Attempt = fence.Attempt,
             Inputs = JsonNode.Parse(step.InputsJson ?? "{}")!.AsObject(),
             Metrics = metrics, Log = log, Artifacts = new StepArtifacts(database, store, cache, fence), WorkDirectory = workDir,
+            StepDirectory = Path.GetDirectoryName(workDir),
         };
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(shutdown);

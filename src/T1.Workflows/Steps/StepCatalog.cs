@@ -84,7 +84,11 @@ public sealed class StepCatalog
             InputName(p), kind, element, attr.Required, attr.Required ? null : defaultValue,
             range is null ? null : Convert.ToDouble(range.Minimum, System.Globalization.CultureInfo.InvariantCulture),
             range is null ? null : Convert.ToDouble(range.Maximum, System.Globalization.CultureInfo.InvariantCulture),
-            attr.OneOf, attr.Description, p, attr.Data);
+            attr.OneOf, attr.Description, p, attr.Data)
+        {
+            Pattern = p.GetCustomAttribute<RegularExpressionAttribute>()?.Pattern,
+            PatternMessage = p.GetCustomAttribute<RegularExpressionAttribute>()?.ErrorMessage,
+        };
     }
 
     private static (ValueKind, ValueKind?) KindOf(Type t)

@@ -17,6 +17,12 @@ public sealed class StepContext
     public required IStepLog Log { get; init; }
     /// <summary>A scratch folder private to this attempt; deleted when the step ends.</summary>
     public required string WorkDirectory { get; init; }
+    /// <summary>
+    /// A folder of this step in this run on this host, kept across its attempts: what an attempt that was killed wrote
+    /// there is there for the next attempt on the same host (the step deletes what it no longer needs). Null where
+    /// the host keeps none; steps then use <see cref="WorkDirectory"/> and resume from artifacts alone.
+    /// </summary>
+    public string? StepDirectory { get; init; }
 
     /// <summary>Reports progress for progress bars (`t1 run --wait`, the portal).</summary>
     public void ReportProgress(double done, double total, string? message = null) => Log.Progress(done, total, message);

@@ -31,7 +31,14 @@ public sealed record StepInputDescriptor(
     IReadOnlyList<string>? OneOf,
     string Description,
     System.Reflection.PropertyInfo Property,
-    DataRole Data = DataRole.None);
+    DataRole Data = DataRole.None)
+{
+    /// <summary>A regular expression a literal text value must match (from <see cref="System.ComponentModel.DataAnnotations.RegularExpressionAttribute"/>).</summary>
+    public string? Pattern { get; init; }
+
+    /// <summary>What validation says when the value does not match <see cref="Pattern"/> (its ErrorMessage); it does not repeat the value, which may be a secret.</summary>
+    public string? PatternMessage { get; init; }
+}
 
 /// <summary>One declared output.</summary>
 public sealed record StepOutputDescriptor(string Name, ValueKind Kind, string Description);

@@ -58,6 +58,8 @@ internal static class ValueKinds
             case ValueKind.String:
                 if (input.OneOf is { Count: > 0 } oneOf && !oneOf.Contains(text))
                     return $"must be one of {string.Join(", ", oneOf)}; {got}{Suggestions.DidYouMean(text, oneOf)}";
+                if (input.Pattern is { } pattern && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+                    return input.PatternMessage ?? $"must match {pattern}, {got}";
                 return null;
             case ValueKind.Integer:
                 if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
