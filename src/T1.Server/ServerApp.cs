@@ -11,6 +11,7 @@ using T1.Server.Auth;
 using T1.Server.Hosting;
 using T1.Server.Portal;
 using T1.Server.Security;
+using T1.Server.Serving;
 
 namespace T1.Server;
 
@@ -30,6 +31,7 @@ public static class ServerApp
         builder.Services.AddPortal(); // before access: sign-in mode replaces the portal's authentication state provider
         var mode = AccessMode.For(options.Auth, urls);
         builder.Services.AddT1Access(options, mode);
+        builder.Services.AddServing(options);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -48,11 +50,13 @@ public static class ServerApp
         app.UseT1Security(mode);
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiErrors.StatusFor });
         app.UseStatusCodePages();
+        app.UseServingErrors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
         app.MapT1Api();
+        app.MapServing();
         app.MapKeysApi();
         app.MapUsersApi();
         app.MapAccountEndpoints();

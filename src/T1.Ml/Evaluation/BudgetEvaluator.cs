@@ -66,10 +66,8 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
         string mode, int samples, double temperature, Action<int> progress, CancellationToken cancellationToken)
     {
         var sp = tokenizer.Special;
-        var answerPrompt = tokenizer.Encode(options.AnswerPrompt).ToArray();
-        // After a cut that already ended its line, the prompt's own leading newline would make a blank line
-        // the model never saw before </think>: it is left out there.
-        var answerPromptAfterLine = options.AnswerPrompt.StartsWith('\n') ? tokenizer.Encode(options.AnswerPrompt[1..]).ToArray() : answerPrompt;
+        // The one cut-and-force rule, shared with serving's thinking_budget.
+        var forcing = new BudgetForcing(tokenizer, options.AnswerPrompt, options.CutAt);
         var rows = problems.SelectMany((p, index) => Enumerable.Range(0, samples).Select(s => (Problem: p, Index: index, Sample: s))).ToList();
         var sampler = new Sampler(model, tokenizer);
         var traces = new List<EvaluationTrace>[budgets.Length];
@@ -97,8 +95,8 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
             {
                 int budget = budgets[b];
                 var cut = Enumerable.Range(0, batch.Count).Where(i => think[i].Tokens.Count > budget || (!think[i].Closed && !think[i].Ended)).ToArray();
-                var kept = cut.ToDictionary(i => i, i => think[i].Tokens.Take(Cut(think[i].Tokens, budget, options.CutAt)).ToArray());
-                var promptOf = cut.ToDictionary(i => i, i => kept[i].Length > 0 && PieceOf(kept[i][^1]).EndsWith('\n') ? answerPromptAfterLine : answerPrompt);
+                var kept = cut.ToDictionary(i => i, i => think[i].Tokens.Take(forcing.Keep(think[i].Tokens, budget)).ToArray());
+                var promptOf = cut.ToDictionary(i => i, i => forcing.AnswerPromptAfter(kept[i]));
                 var forced = Answers(sampler, cut.Select(i => Concat(prefixes[i], kept[i], promptOf[i])).ToList(),
                     Sampling(options.MaxAnswerTokens, 2 + b, []));
                 var forcedOf = cut.Select((i, k) => (i, k)).ToDictionary(x => x.i, x => forced[x.k]);
@@ -116,32 +114,6 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
             progress(start + batch.Count);
         }
         return traces;
-    }
-
-    /// <summary>
-    /// How many thinking tokens a cut at <paramref name="budget"/> keeps: the budget, or with <c>line</c> the tokens up
-    /// to the last line end within it. A token that holds a newline followed by more text is dropped with that text
-    /// (the answer prompt opens with its own newline); no complete line leaves nothing.
-    /// </summary>
-    private int Cut(IReadOnlyList<int> thinking, int budget, string cutAt)
-    {
-        int limit = Math.Min(budget, thinking.Count);
-        if (cutAt == BudgetEvaluationOptions.CutAtToken) return limit;
-        for (int i = limit - 1; i >= 0; i--)
-        {
-            var text = PieceOf(thinking[i]);
-            if (text.EndsWith('\n')) return i + 1;
-            if (text.Contains('\n')) return i;
-        }
-        return 0;
-    }
-
-    private readonly Dictionary<int, string> _pieces = [];
-
-    private string PieceOf(int token)
-    {
-        if (!_pieces.TryGetValue(token, out var text)) _pieces[token] = text = tokenizer.Decode([token]);
-        return text;
     }
 
     private static List<IReadOnlyList<int>> Answers(Sampler sampler, List<IReadOnlyList<int>> inputs, SamplingOptions options) =>

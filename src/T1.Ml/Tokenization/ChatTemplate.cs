@@ -51,6 +51,22 @@ public sealed partial class ChatTemplate
     }
 
     /// <summary>
+    /// The text the model is given for a conversation of (role, content) turns (roles system, user, assistant), ending
+    /// where the assistant's next turn begins. Plain: the contents joined by newlines, then a newline (one user turn is
+    /// exactly <see cref="PromptText"/>). ChatML: each turn as <c>&lt;|im_start|&gt;role\n…&lt;|im_end|&gt;\n</c>, the
+    /// default system turn first when the conversation has none, then the assistant's turn opened.
+    /// </summary>
+    public string ConversationText(IReadOnlyList<(string Role, string Content)> turns)
+    {
+        if (Name == "plain") return PromptText(string.Join("\n", turns.Select(t => t.Content)));
+        var sb = new StringBuilder();
+        if (DefaultSystem is not null && (turns.Count == 0 || turns[0].Role != "system"))
+            sb.Append(ImStart).Append("system\n").Append(DefaultSystem).Append(ImEnd).Append('\n');
+        foreach (var (role, content) in turns) sb.Append(ImStart).Append(role).Append('\n').Append(content).Append(ImEnd).Append('\n');
+        return sb.Append(ImStart).Append("assistant\n").ToString();
+    }
+
+    /// <summary>
     /// The format a Jinja <paramref name="template"/> (from <paramref name="file"/>, named in errors) writes:
     /// none → <see cref="Plain"/>; ChatML (it emits <c>&lt;|im_start|&gt;</c>/<c>&lt;|im_end|&gt;</c> turns) →
     /// <see cref="ChatMl(string?)"/> with the default system message written literally in it; anything else

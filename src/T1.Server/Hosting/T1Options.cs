@@ -29,6 +29,9 @@ public sealed class T1Options
 
     /// <summary>The memory check before a run (section <c>T1:Plan</c>).</summary>
     public T1.Ml.Planning.PlanOptions Plan { get; set; } = new();
+
+    /// <summary>The OpenAI-compatible model API under /v1 (section <c>T1:Serving</c>).</summary>
+    public T1.Server.Serving.ServingOptions Serving { get; set; } = new();
 }
 
 /// <summary>Where artifacts live (section <c>T1:Artifacts</c>).</summary>

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using T1.Ml.Model;
+using T1.Ml.Tokenization;
+using static TorchSharp.torch;
+
+namespace T1.Ml.Sampling;
+
+/// <summary>
+/// Continuous batching for one loaded model: one decode loop on its own thread. A request's choices wait in a
+/// queue, are prefilled together at the next step and join the running batch (<see cref="BatchKv"/>); each
+/// step decodes one token for every row; rows that finish or whose client went away leave at once. A thinking
+/// cut by its budget is prefilled again with the forced answer prompt and rejoins. Owns the model: dispose it.
+/// </summary>
+public sealed class DecodeEngine : IDisposable
+{
+    private readonly DecoderLM _model;
+    private readonly ITextTokenizer _tokenizer;
+    private readonly DecodeEngineOptions _options;
+    private readonly BudgetForcing _forcing;
+    private readonly KeyValuePair<string, object?> _tag;
+    private readonly Channel<DecodeRow> _queue = Channel.CreateUnbounded<DecodeRow>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<DecodeRow> _again = new(); // forced answers to prefill again (engine thread only)
+    private readonly List<DecodeRow> _rows = [];     // in cache order (engine thread only)
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private KvCache? _cache;
+    private Tensor? _logits; // (rows, V): next-token logits of every row
+    private int _queued;
+    private int _active;
+    private long _steps;
+
+    /// <param name="name">The model as metrics and errors name it (<c>name@vN</c>).</param>
+    public DecodeEngine(DecoderLM model, ITextTokenizer tokenizer, DecodeEngineOptions options, string name)
+    {
+        _model = model;
+        _tokenizer = tokenizer;
+        _options = options;
+        Name = name;
+        _tag = new("model", name);
+        _forcing = new BudgetForcing(tokenizer, Evaluation.BudgetEvaluationOptions.DefaultAnswerPrompt, BudgetForcing.CutAtToken);
+        _thread = new Thread(Loop) { IsBackground = true, Name = "decode " + name };
+        _thread.Start();
+    }
+
+    public string Name { get; }
+    public DecoderLM Model => _model;
+    public ITextTokenizer Tokenizer => _tokenizer;
+
+    /// <summary>Rows waiting to join the batch.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>Rows decoding now.</summary>
+    public int Active => Volatile.Read(ref _active);
+
+    /// <summary>Decode steps run so far.</summary>
+    public long Steps => Interlocked.Read(ref _steps);
+
+    /// <summary>
+    /// Queues <paramref name="request"/> (validated against the model's context); the deltas of all its choices
+    /// arrive on the returned reader, which completes when every choice has finished (or faults if the engine failed).
+    /// Throws <see cref="DecodeQueueFullException"/> when the queue is full.
+    /// </summary>
+    public ChannelReader<DecodeDelta> Submit(DecodeRequest request)
+    {
+        request.Validate(_model.Config.MaxPositions);
+        if (_stop.IsCancellationRequested) throw new ObjectDisposedException(nameof(DecodeEngine));
+        if (Interlocked.Add(ref _queued, request.Choices) > _options.MaxQueued)
+        {
+            Interlocked.Add(ref _queued, -request.Choices);
+            DecodeMetrics.Rejected.Add(1, _tag);
+            throw new DecodeQueueFullException($"model {Name} has {Queued} choices waiting (the limit is {_options.MaxQueued}); retry shortly",
+                TimeSpan.FromSeconds(1));
+        }
+        var output = Channel.CreateUnbounded<DecodeDelta>(new UnboundedChannelOptions { SingleWriter = true });
+        int remaining = request.Choices;
+        for (int i = 0; i < request.Choices; i++)
+        {
+            var row = new DecodeRow(request, i, _tokenizer, _forcing, _model.Config.MaxPositions, output.Writer,
+                () => { if (Interlocked.Decrement(ref remaining) == 0) output.Writer.TryComplete(); });
+            _queue.Writer.TryWrite(row);
+        }
+        return output.Reader;
+    }
+
+    private void Loop()
+    {
+        using var noGrad = no_grad();
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (_rows.Count == 0 && _again.Count == 0 && !WaitForWork()) break;
+                Admit();
+                if (_rows.Count > 0) Step();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                FailAll(e);
+            }
+        }
+        FailAll(new ObjectDisposedException(nameof(DecodeEngine), $"model {Name} was unloaded"));
+    }
+
+    private bool WaitForWork()
+    {
+        try { return _queue.Reader.WaitToReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult(); }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    /// <summary>Prefills waiting rows (forced answers first) up to the batch and prefill limits and joins them to the batch.</summary>
+    private void Admit()
+    {
+        var joining = new List<DecodeRow>();
+        int tokens = 0;
+        while (_rows.Count + joining.Count < _options.MaxBatch)
+        {
+            DecodeRow? row;
+            if (_again.Count > 0) row = _again.Peek();
+            else if (!_queue.Reader.TryPeek(out row)) break;
+            if (joining.Count > 0 && tokens + row.Length > _options.MaxPrefillTokens) break;
+            if (_again.Count > 0) _again.Dequeue();
+            else
+            {
+                _queue.Reader.TryRead(out _);
+                Interlocked.Decrement(ref _queued);
+                DecodeMetrics.QueueTime.Record(Stopwatch.GetElapsedTime(row.Submitted).TotalSeconds, _tag);
+            }
+            if (row.Cancelled) { End(row); continue; }
+            joining.Add(row);
+            tokens += row.Length;
+        }
+        if (joining.Count == 0) return;
+        using var scope = NewDisposeScope();
+        var cache = _model.NewCache(joining.Count, _model.Config.MaxPositions);
+        var (ids, valid) = BatchKv.LeftPad(joining.Select(r => (IReadOnlyList<int>)r.Sequence).ToList(), _tokenizer.Special.Pad, _model.Device);
+        var logits = _model.Forward(ids, cache, valid, lastOnly: true).select(1, 0); // (j, V)
+        _cache = _cache is null ? cache : BatchKv.Concat(_model, [(_cache, _rows.Max(r => r.Length)), (cache, cache.Length)]);
+        var all = _logits is null ? logits : cat([_logits, logits], 0);
+        _logits?.Dispose();
+        _logits = all.MoveToOuterDisposeScope();
+        _rows.AddRange(joining);
+        Volatile.Write(ref _active, _rows.Count);
+    }
+
+    /// <summary>One token for every row: choose, hand out, drop finished rows, feed the rest.</summary>
+    private void Step()
+    {
+        using var scope = NewDisposeScope();
+        int b = _rows.Count;
+        DecodeMetrics.BatchSize.Record(b, _tag);
+        var last = _logits!.to(float32); // (b, V)
+        var next = Choose(last);         // (b)
+        var logp = last.log_softmax(-1); // (b, V)
+        var chosenLogp = logp.gather(1, next.unsqueeze(1)).squeeze(1); // (b)
+        int k = _rows.Max(r => r.TopLogProbs);
+        long[]? topIds = null;
+        float[]? topLogp = null;
+        if (k > 0)
+        {
+            var (values, indices) = logp.topk(k, dim: -1); // (b, k)
+            topIds = indices.cpu().data<long>().ToArray();
+            topLogp = values.cpu().data<float>().ToArray();
+        }
+        var nextHost = next.cpu().data<long>().ToArray();
+        var logpHost = chosenLogp.cpu().data<float>().ToArray();
+        Interlocked.Increment(ref _steps);
+        DecodeMetrics.Tokens.Add(b, _tag);
+
+        var keep = new List<long>(b);
+        for (int j = 0; j < b; j++)
+        {
+            var row = _rows[j];
+            if (!row.Started)
+            {
+                row.Started = true;
+                row.FirstToken = Stopwatch.GetTimestamp();
+                DecodeMetrics.TimeToFirstToken.Record(Stopwatch.GetElapsedTime(row.Submitted).TotalSeconds, _tag);
+            }
+            if (row.Cancelled) { End(row); continue; }
+            IReadOnlyList<TopLogProb> top = row.TopLogProbs > 0
+                ? Enumerable.Range(0, row.TopLogProbs).Select(i => new TopLogProb(_tokenizer.Decode([(int)topIds![j * k + i]]), topLogp![j * k + i])).ToList()
+                : [];
+            switch (row.Accept((int)nextHost[j], logpHost[j], top))
+            {
+                case RowOutcome.Continue: keep.Add(j); break;
+                case RowOutcome.Prefill: _again.Enqueue(row); break;
+                case RowOutcome.Finished: End(row); break;
+            }
+        }
+        if (keep.Count == 0)
+        {
+            Clear();
+            return;
+        }
+        if (keep.Count < b)
+        {
+            _cache!.KeepRows(keep);
+            next = next.index_select(0, tensor(keep.ToArray(), dtype: int64, device: next.device));
+            var kept = keep.Select(j => _rows[(int)j]).ToList();
+            _rows.Clear();
+            _rows.AddRange(kept);
+        }
+        int longest = _rows.Max(r => r.Length) - 1; // positions in the cache before this step's tokens are fed
+        if (_cache!.Length - longest >= KvCache.PageSize || _cache.Length + 1 > _cache.Capacity)
+            _cache = BatchKv.Concat(_model, [(_cache, longest)]); // drop slots that are padding for every row left
+        var logits = _model.Forward(next.unsqueeze(1), _cache, lastOnly: true).select(1, 0); // (b, V)
+        _logits.Dispose();
+        _logits = logits.MoveToOuterDisposeScope();
+        Volatile.Write(ref _active, _rows.Count);
+    }
+
+    /// <summary>Greedy rows by one argmax; sampled rows each by <see cref="Sampler.Choose"/> with the row's own generator.</summary>
+    private Tensor Choose(Tensor last)
+    {
+        var greedy = last.argmax(-1); // (b)
+        if (_rows.All(r => r.Sampling.Temperature == 0)) return greedy;
+        var picks = new Tensor[_rows.Count];
+        for (int j = 0; j < _rows.Count; j++)
+        {
+            var row = _rows[j];
+            picks[j] = row.Sampling.Temperature == 0
+                ? greedy.narrow(0, j, 1)
+                : Sampler.Choose(last.narrow(0, j, 1), row.Sampling, row.GeneratorOn(last.device));
+        }
+        return cat(picks, 0);
+    }
+
+    private void End(DecodeRow row)
+    {
+        if (row.Generated > 1 && !row.Cancelled)
+            DecodeMetrics.ChoiceTokensPerSecond.Record((row.Generated - 1) / Math.Max(1e-9, Stopwatch.GetElapsedTime(row.FirstToken).TotalSeconds), _tag);
+        row.Finish();
+        row.Dispose();
+    }
+
+    private void Clear()
+    {
+        _rows.Clear();
+        _cache?.Dispose();
+        _cache = null;
+        _logits?.Dispose();
+        _logits = null;
+        Volatile.Write(ref _active, 0);
+    }
+
+    /// <summary>After a failure: every row in the batch and the queue ends with the error; the loop goes on with an empty batch.</summary>
+    private void FailAll(Exception e)
+    {
+        var rows = _rows.Concat(_again).ToList();
+        while (_queue.Reader.TryRead(out var queued))
+        {
+            Interlocked.Decrement(ref _queued);
+            rows.Add(queued);
+        }
+        _again.Clear();
+        Clear();
+        foreach (var row in rows)
+        {
+            row.Fail(e);
+            row.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        _queue.Writer.TryComplete();
+        _thread.Join();
+        _model.Dispose();
+        _stop.Dispose();
+    }
+}

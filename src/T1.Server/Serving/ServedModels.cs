@@ -1,0 +1,120 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using T1.Ml.Checkpoints;
+using T1.Ml.Compute;
+using T1.Ml.Sampling;
+using T1.Storage.Database;
+using T1.Workflows.Engine;
+using T1.Workflows.Steps;
+
+namespace T1.Server.Serving;
+
+/// <summary>
+/// Registry models as the /v1 API sees them. A model is named <c>NAME</c> (its champion, looked up on every
+/// request, so a promotion takes effect at once), <c>NAME@vN</c> (a version) or <c>NAME@champion</c>. Each
+/// version is loaded once, on first use, and shared by every request (one <see cref="DecodeEngine"/> each); at most
+/// <see cref="ServingOptions.MaxLoadedModels"/> stay loaded, the least recently used idle one leaving first.
+/// </summary>
+public sealed class ServedModels(DatabaseFactory database, ArtifactCache artifacts, ServingOptions options, ILogger<ServedModels> log) : IDisposable
+{
+    private readonly Dictionary<string, Loaded> _loaded = [];
+    private readonly SemaphoreSlim _loadLock = new(1, 1);
+
+    /// <summary>A registry version resolved from a model id.</summary>
+    public sealed record Resolved(string Name, int Version, string CheckpointSha256)
+    {
+        public string Id => $"{Name}@v{Version}";
+    }
+
+    private sealed class Loaded(DecodeEngine engine)
+    {
+        public DecodeEngine Engine { get; } = engine;
+        public long LastUsed { get; set; } = Environment.TickCount64;
+    }
+
+    /// <summary>Every servable id: <c>NAME</c> for models with a champion, and <c>NAME@vN</c> for every version.</summary>
+    public async Task<IReadOnlyList<(string Id, DateTime Created)>> ListAsync(CancellationToken ct)
+    {
+        await using var db = database.Create();
+        var models = await db.Models.AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct);
+        var versions = await db.ModelVersions.AsNoTracking().OrderBy(v => v.ModelName).ThenBy(v => v.Version).ToListAsync(ct);
+        var ids = new List<(string, DateTime)>();
+        foreach (var m in models)
+        {
+            if (m.ChampionVersion is { } cv && versions.FirstOrDefault(v => v.ModelName == m.Name && v.Version == cv) is { } champion)
+                ids.Add((m.Name, champion.CreatedAt));
+            ids.AddRange(versions.Where(v => v.ModelName == m.Name).Select(v => ($"{m.Name}@v{v.Version}", v.CreatedAt)));
+        }
+        return ids;
+    }
+
+    /// <summary>The version <paramref name="id"/> names; a 404 model_not_found naming what exists otherwise.</summary>
+    public async Task<Resolved> ResolveAsync(string id, CancellationToken ct)
+    {
+        int at = id.LastIndexOf('@');
+        string name = at < 0 ? id : id[..at], selector = at < 0 ? "champion" : id[(at + 1)..];
+        await using var db = database.Create();
+        var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Name == name, ct)
+                    ?? throw NotFound(id, $"there is no model '{name}' in the registry; GET /v1/models lists the servable ones");
+        int version;
+        if (selector == "champion")
+            version = model.ChampionVersion ?? throw NotFound(id, $"model '{name}' has no champion yet; name a version, e.g. {name}@v1 (GET /v1/models lists them)");
+        else if (selector.Length > 1 && selector[0] == 'v' && int.TryParse(selector.AsSpan(1), out var v) && v > 0) version = v;
+        else throw NotFound(id, $"'{selector}' after '@' in '{id}' is not a version: write {name} (the champion), {name}@vN or {name}@champion");
+        var record = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(x => x.ModelName == name && x.Version == version, ct)
+                     ?? throw NotFound(id, $"model '{name}' has no version {version}; GET /v1/models lists its versions");
+        return new Resolved(name, version, record.CheckpointSha256);
+    }
+
+    /// <summary>The decode engine of <paramref name="model"/>, loading it if this is its first use.</summary>
+    public async Task<DecodeEngine> EngineAsync(Resolved model, CancellationToken ct)
+    {
+        await _loadLock.WaitAsync(ct);
+        try
+        {
+            if (_loaded.TryGetValue(model.Id, out var hit))
+            {
+                hit.LastUsed = Environment.TickCount64;
+                return hit.Engine;
+            }
+            MakeRoom();
+            var path = await artifacts.GetLocalPathAsync(new ArtifactRef(model.CheckpointSha256), ct);
+            var device = DeviceSelector.Resolve(options.Device);
+            var loaded = await Task.Run(() => Checkpoint.Load(path, device, ModelDtype.Parse(options.Dtype)), ct);
+            if (loaded.Tokenizer is null)
+            {
+                loaded.Dispose();
+                throw new ServingException(500, "server_error", "model_unusable", "model",
+                    $"{model.Id}: its checkpoint has no tokenizer (vocab.json + merges.txt or tokenizer.json), so it cannot be served");
+            }
+            var engine = new DecodeEngine(loaded.Model, loaded.Tokenizer,
+                new DecodeEngineOptions { MaxBatch = options.MaxBatch, MaxQueued = options.MaxQueued }, model.Id);
+            log.LogInformation("serving {Model} on {Device} ({Parameters:N0} parameters)", model.Id, device, loaded.Model.ParameterCount);
+            _loaded[model.Id] = new Loaded(engine);
+            return engine;
+        }
+        finally { _loadLock.Release(); }
+    }
+
+    private void MakeRoom()
+    {
+        while (_loaded.Count >= Math.Max(1, options.MaxLoadedModels))
+        {
+            var idle = _loaded.Where(kv => kv.Value.Engine.Active == 0 && kv.Value.Engine.Queued == 0)
+                .OrderBy(kv => kv.Value.LastUsed).Select(kv => kv.Key).FirstOrDefault();
+            if (idle is null) return; // every loaded model is busy: load beside them rather than cut anyone off
+            log.LogInformation("unloading {Model} (least recently used)", idle);
+            _loaded[idle].Engine.Dispose();
+            _loaded.Remove(idle);
+        }
+    }
+
+    private static ServingException NotFound(string id, string message) =>
+        new(404, "invalid_request_error", "model_not_found", "model", $"The model '{id}' does not exist: {message}");
+
+    public void Dispose()
+    {
+        foreach (var l in _loaded.Values) l.Engine.Dispose();
+        _loaded.Clear();
+    }
+}
