@@ -11,10 +11,12 @@ internal static class HostCommands
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var noWorker = new Option<bool>("--no-worker") { Description = "Do not run steps in this process (PostgreSQL only; then start `t1 worker` processes)." };
-        var cmd = new Command("serve", "Start the web host: portal at /, JSON API at /api (OpenAPI /openapi/v1.json), Hangfire dashboard at /hangfire, and a worker.") { urls, noWorker };
+        var modelsOnly = new Option<bool>("--models-only") { Description = "Serve only the OpenAI-compatible model API (/v1) from the shared registry: for a GPU host beside the main server." };
+        var cmd = new Command("serve", "Start the web host: portal at /, JSON API at /api (OpenAPI /openapi/v1.json), OpenAI-compatible model API at /v1, Hangfire dashboard at /hangfire, and a worker.") { urls, noWorker, modelsOnly };
         cmd.SetAction(async (parse, ct) =>
         {
             var options = CliServices.Options(parse);
+            if (parse.GetValue(modelsOnly)) return await ServeModelsAsync(options, parse.GetValue(urls)!, ct);
             var worker = !parse.GetValue(noWorker) || !options.Database.IsPostgres;
             var address = parse.GetValue(urls)!;
             await using var app = ServerApp.Build(options, address, worker, l => CliServices.Logging(l, verbose: true));
@@ -26,6 +28,15 @@ internal static class HostCommands
             return CliErrors.Ok;
         });
         return cmd;
+    }
+
+    private static async Task<int> ServeModelsAsync(T1.Server.Hosting.T1Options options, string address, CancellationToken ct)
+    {
+        await using var app = T1.Server.Serving.ServingApp.Build(options, address, l => CliServices.Logging(l, verbose: true));
+        await app.StartAsync(ct);
+        Console.WriteLine($"T1 Platform serving models on {address}/v1 (GET /v1/models, POST /v1/chat/completions) on device {options.Serving.Device} · database {new T1.Storage.Database.DatabaseFactory(options.Database, options.DataDirectory).Description} · {ServerApp.AccessLine(app)}. Ctrl+C stops.");
+        await app.WaitForShutdownAsync(ct);
+        return CliErrors.Ok;
     }
 
     public static Command CreateWorker()

@@ -35,7 +35,18 @@ public sealed record ChatRequest
         }
         using (doc)
         {
-            var root = doc.RootElement;
+            try { return Read(doc.RootElement); }
+            catch (InvalidOperationException e)
+            {
+                // a string with bytes that are not UTF-8 is found when it is read
+                throw ServingException.Invalid(null, $"the body is not valid JSON (UTF-8): {e.Message}", "invalid_json");
+            }
+        }
+    }
+
+    private static ChatRequest Read(JsonElement root)
+    {
+        {
             if (root.ValueKind != JsonValueKind.Object) throw ServingException.Invalid(null, "the body must be a JSON object", "invalid_json");
             var model = String(root, "model") ?? throw ServingException.Invalid("model", "'model' is required: a registry model (NAME, NAME@vN); GET /v1/models lists them");
             int? maxTokens = Int(root, "max_completion_tokens") ?? Int(root, "max_tokens");

@@ -166,8 +166,9 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.StartsWith("the body is not valid JSON (UTF-8)", JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>());
         var huge = new string('x', 10 * 1024 * 1024);
-        await Expect(Json($$"""{"model": "tiny", "messages": [{"role": "user", "content": "{{huge}}"}]}"""), HttpStatusCode.RequestEntityTooLarge, "messages",
-            "the request body is over 1048576 bytes (at least 10485825); shorten the messages or raise T1:Serving:MaxRequestBytes");
+        var hugeBody = $$"""{"model": "tiny", "messages": [{"role": "user", "content": "{{huge}}"}]}""";
+        await Expect(Json(hugeBody), HttpStatusCode.RequestEntityTooLarge, "messages",
+            $"the request body is over 1048576 bytes (at least {Encoding.UTF8.GetByteCount(hugeBody)}); shorten the messages or raise T1:Serving:MaxRequestBytes");
         var longPrompt = string.Join(" ", Enumerable.Repeat("Compute 3+4.", 100));
         await Expect(Json($$"""{"model": "tiny", "messages": [{"role": "user", "content": "{{longPrompt}}"}]}"""), HttpStatusCode.BadRequest, "messages",
             $"the messages are {TinyReasoner.Tokenizer.Encode(longPrompt + "\n").Count + 1} tokens in tiny@v1's chat format, but its context is 128 positions; shorten them");

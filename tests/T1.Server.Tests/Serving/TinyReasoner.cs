@@ -24,7 +24,7 @@ public static class TinyReasoner
     /// <summary>Checkpoint folder of the memorised model.</summary>
     public static string Trained => Folders.Value.Trained;
 
-    /// <summary>Checkpoint folder of an untrained model (it never closes its thinking within 100 tokens).</summary>
+    /// <summary>Checkpoint folder of an untrained model with a 2048-position context: it rambles until max_tokens (long generations for batching, cancellation and queue tests).</summary>
     public static string Untrained => Folders.Value.Untrained;
 
     public static BpeTextTokenizer Tokenizer => Folders.Value.Tokenizer;
@@ -55,7 +55,7 @@ public static class TinyReasoner
             Checkpoint.Save(Path.Combine(root, "trained"), model, tok);
         }
         torch.manual_seed(5);
-        using (var untrained = new DecoderLM(config)) Checkpoint.Save(Path.Combine(root, "untrained"), untrained, tok);
+        using (var untrained = new DecoderLM(config with { MaxPositions = 2048 })) Checkpoint.Save(Path.Combine(root, "untrained"), untrained, tok);
         return (Path.Combine(root, "trained"), Path.Combine(root, "untrained"), tok);
     }
 
