@@ -55,7 +55,7 @@ public sealed class Sampler
         Tensor logits; // (b, 1, V) for the b rows still decoding
         using (var prefill = NewDisposeScope())
         {
-            var (ids, valid) = LeftPad(prompts, longest, _tokenizer?.Special.Pad ?? 0, device);
+            var (ids, valid) = BatchKv.LeftPad(prompts, _tokenizer?.Special.Pad ?? 0, device);
             logits = _model.Forward(ids, cache, valid, lastOnly: true).MoveToOuterDisposeScope();
         }
         var rows = Enumerable.Range(0, B).ToList(); // prompt index of each row still decoding
@@ -96,27 +96,6 @@ public sealed class Sampler
         logits.Dispose();
         return Enumerable.Range(0, B).Select(b => new SampledSequence(
             tokens[b], logps[b], finish[b] ?? FinishReason.Length, TextOf(tokens[b], stopString[b]), stopString[b])).ToList();
-    }
-
-    private static (Tensor Ids, Tensor? Valid) LeftPad(IReadOnlyList<IReadOnlyList<int>> prompts, int longest, int pad, Device device)
-    {
-        int B = prompts.Count;
-        var ids = new long[B * longest];
-        var valid = new bool[B * longest];
-        bool anyPad = false;
-        for (int b = 0; b < B; b++)
-        {
-            int offset = longest - prompts[b].Count;
-            anyPad |= offset > 0;
-            for (int t = 0; t < longest; t++)
-            {
-                bool real = t >= offset;
-                ids[b * longest + t] = real ? prompts[b][t - offset] : pad;
-                valid[b * longest + t] = real;
-            }
-        }
-        var idsT = tensor(ids, [B, longest], dtype: int64, device: device); // (B, T)
-        return (idsT, anyPad ? tensor(valid, [B, longest], device: device) : null);
     }
 
     /// <summary>
