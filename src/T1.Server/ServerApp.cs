@@ -38,13 +38,7 @@ public static class ServerApp
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "T1 Platform API";
-            document.Info.Description = "Runs, definitions, step types, metrics, logs and artifacts. Send an API key in the X-Api-Key header "
-                + "(admins create keys with POST /api/keys); roles: viewer reads, operator runs/cancels/resumes, admin publishes and manages keys.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddT1OpenApi();
         var app = builder.Build();
 
         app.UseT1Security(mode);
@@ -61,7 +55,8 @@ public static class ServerApp
         app.MapUsersApi();
         app.MapAccountEndpoints();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(o => o.WithTitle("T1 Platform API")).AllowAnonymous();
+        // Offline: Scalar's script is served from its own assembly; no web fonts, no telemetry (nothing leaves this server).
+        app.MapScalarApiReference(o => o.WithTitle("T1 Platform API").DisableDefaultFonts().DisableTelemetry()).AllowAnonymous();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
             DashboardTitle = "T1 Platform · jobs",

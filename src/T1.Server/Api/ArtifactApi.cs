@@ -28,8 +28,7 @@ public static class ArtifactApi
                 if (!await store.ExistsAsync(sha256, ct)) return NotFound(sha256);
                 return Results.Stream(s => store.CopyToAsync(sha256, s, ct), "application/octet-stream", listing?.Name ?? sha256);
             })
-            .WithTags(Tag).WithName("GetArtifact")
-            .WithSummary("Download a file artifact, or list a folder artifact's files")
+            .WithName("GetArtifact").Doc(Tag, "Download a file artifact, or list a folder artifact's files")
             .WithDescription("A file (a file artifact, or a file of a folder by its own sha256) comes back as application/octet-stream; a folder artifact as the JSON list of its files with their download URLs and the URL of the whole folder as a zip.")
             .Produces<ArtifactFolderView>(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
@@ -46,8 +45,7 @@ public static class ArtifactApi
                 // Images are shown inline by the portal; everything else is a download, never rendered as a page of this site.
                 return Results.Stream(s => store.CopyToAsync(file.Sha256, s, ct), type, type.StartsWith("image/", StringComparison.Ordinal) ? null : Path.GetFileName(file.Path));
             })
-            .WithTags(Tag).WithName("GetArtifactFile")
-            .WithSummary("Download one file of a folder artifact")
+            .WithName("GetArtifactFile").Doc(Tag, "Download one file of a folder artifact")
             .WithDescription("path is the file's path inside the folder (as GET /api/artifacts/{sha256} lists it). Images are served as image/*, everything else as application/octet-stream.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -62,8 +60,7 @@ public static class ArtifactApi
                 if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body) body.AllowSynchronousIO = true;
                 return Results.Stream(s => ArtifactZip.WriteAsync(listing, store, s, ct), "application/zip", ArtifactZip.FileName(listing));
             })
-            .WithTags(Tag).WithName("GetArtifactZip")
-            .WithSummary("Download an artifact (a folder's files) as a zip, streamed")
+            .WithName("GetArtifactZip").Doc(Tag, "Download an artifact (a folder's files) as a zip, streamed")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -12,18 +12,21 @@ public static class KeysApi
     public static void MapKeysApi(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/api/keys").RequireAuthorization(Roles.Admin);
-        keys.MapGet("/", async (AccountStore accounts, CancellationToken ct) => (await accounts.ListKeysAsync(ct)).Select(ApiKeyView.From));
+        keys.MapGet("/", async (AccountStore accounts, CancellationToken ct) => (await accounts.ListKeysAsync(ct)).Select(ApiKeyView.From))
+            .Doc(ApiDocs.Keys, "List API keys (never the keys themselves)").Produces<IEnumerable<ApiKeyView>>();
         keys.MapPost("/", async (CreateKeyRequest body, HttpContext context, AccountStore accounts, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Name) || !Roles.IsValid(body.Role))
                 return ApiErrors.Problem("Bad key request", $"send {{\"name\": \"<who uses it>\", \"role\": \"{string.Join("|", Roles.All)}\"}}.");
             var (record, key) = await accounts.CreateKeyAsync(body.Name, body.Role!, context.User.Identity?.Name ?? "", ct);
             return Results.Created($"/api/keys/{record.Id}", new CreatedKeyView(ApiKeyView.From(record), key));
-        }).AddEndpointFilter<OpenModeFilter>();
+        }).AddEndpointFilter<OpenModeFilter>()
+            .Doc(ApiDocs.Keys, "Create an API key of a role; the key is shown only in this answer", 400, 409).Produces<CreatedKeyView>(StatusCodes.Status201Created);
         keys.MapDelete("/{id:long}", async (long id, AccountStore accounts, CancellationToken ct) =>
             await accounts.RevokeKeyAsync(id, ct) ? Results.NoContent()
             : ApiErrors.Problem("Key not found", $"there is no active API key {id}; list keys with GET /api/keys.", StatusCodes.Status404NotFound))
-            .AddEndpointFilter<OpenModeFilter>();
+            .AddEndpointFilter<OpenModeFilter>()
+            .Doc(ApiDocs.Keys, "Revoke an API key", 404, 409).Produces(StatusCodes.Status204NoContent);
     }
 }
 

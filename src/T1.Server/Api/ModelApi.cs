@@ -13,13 +13,13 @@ public static class ModelApi
     public static RouteGroupBuilder MapModelApi(this RouteGroupBuilder api)
     {
         api.MapGet("/models", async (ModelRegistry registry, CancellationToken ct) => await registry.ListAsync(ct))
-            .WithName("ListModels");
+            .WithName("ListModels").Doc(ApiDocs.Models, "List registered models");
 
         api.MapGet("/models/{name}", async (string name, ModelRegistry registry, CancellationToken ct) =>
                 await registry.GetAsync(name, ct) is { } m
                     ? Results.Ok(ModelView.From(m))
                     : ApiErrors.Problem("Model not found", $"there is no model '{name}'; list models with GET /api/models.", StatusCodes.Status404NotFound))
-            .WithName("GetModel");
+            .WithName("GetModel").Doc(ApiDocs.Models, "A model: versions with accuracy by budget, champion, promotion decisions", 404).Produces<ModelView>();
 
         api.MapPost("/models/{name}/promote", async (string name, ManualPromotionRequest body, HttpContext http, ModelRegistry registry, CancellationToken ct) =>
             {
@@ -34,7 +34,7 @@ public static class ModelApi
                     return ApiErrors.Problem("Cannot promote", e.Message, StatusCodes.Status404NotFound);
                 }
             })
-            .WithName("PromoteModel")
+            .WithName("PromoteModel").Doc(ApiDocs.Models, "Make a version the champion by hand (admin; bypasses the evaluation rule)", 404)
             .RequireAuthorization(Roles.Admin); // a manual promotion bypasses the evaluation rule
         return api;
     }

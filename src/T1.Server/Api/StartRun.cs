@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using T1.Server.Auth;
@@ -18,7 +19,7 @@ internal static class StartRun
     public static async Task<IResult> HandleAsync(StartRunRequest body, HttpContext http, StepCatalog catalog, WorkflowEngine engine,
         DefinitionStore definitions, DatabaseFactory database, CancellationToken ct)
     {
-        var overrides = body.Params ?? new Dictionary<string, string>();
+        var overrides = body.Params ?? new Dictionary<string, JsonNode?>();
         try
         {
             if (!string.IsNullOrWhiteSpace(body.Workflow))
@@ -30,7 +31,8 @@ internal static class StartRun
                         $"this text of workflow '{definition.Name}' is not stored yet, and running it would publish it as a new version, which needs the admin role. "
                         + $"Start a stored version with {{\"name\": \"{definition.Name}\", \"version\": N, \"params\": {{…}}}} (GET /api/definitions lists them), or ask an admin to publish it.",
                         StatusCodes.Status403Forbidden);
-                var run = await engine.StartRunAsync(definition, overrides, RunTrigger.Api, ct);
+                var bound = ParamBinder.Bind(definition, overrides); // before storing: a bad param publishes nothing
+                var run = await engine.StartRunAsync(await definitions.SaveAsync(definition, ct), bound, RunTrigger.Api, ct);
                 return Results.Created($"/api/runs/{run.Id}", RunView.From(run));
             }
             if (!string.IsNullOrWhiteSpace(body.Name))
@@ -45,7 +47,7 @@ internal static class StartRun
         }
         catch (WorkflowParamException e)
         {
-            return ApiErrors.Problem("Unknown param", e.Message);
+            return ApiErrors.Problem("Bad param", e.Message, extensions: new[] { new { param = e.Param, message = e.Message } });
         }
         return ApiErrors.Problem("Missing workflow", "send {\"name\": \"<stored workflow>\", \"version\": N, \"params\": {\"name\": \"value\"}} or {\"workflow\": \"<YAML text>\", \"params\": {…}}.");
     }
@@ -59,4 +61,6 @@ internal static class StartRun
 }
 
 /// <summary>Body of <c>POST /api/runs</c>: a stored workflow by <see cref="Name"/> (and <see cref="Version"/>), or its YAML text.</summary>
-public sealed record StartRunRequest(string? Workflow, Dictionary<string, string>? Params, string? FileName, string? Name = null, int? Version = null);
+/// <remarks>Params are JSON values checked against the workflow's declared params: a number, boolean, list or object must
+/// have the kind of the param's default; a string is read like <c>t1 run --param NAME=TEXT</c>.</remarks>
+public sealed record StartRunRequest(string? Workflow, Dictionary<string, JsonNode?>? Params, string? FileName, string? Name = null, int? Version = null);

@@ -21,7 +21,8 @@ public static class T1Api
         api.MapModelApi();
         api.MapArtifactApi();
 
-        api.MapGet("/steps", (StepCatalog catalog) => catalog.All.Select(StepTypeView.From));
+        api.MapGet("/steps", (StepCatalog catalog) => catalog.All.Select(StepTypeView.From))
+            .Doc(ApiDocs.Steps, "List step types with their declared inputs and outputs").Produces<IEnumerable<StepTypeView>>();
 
         api.MapPost("/definitions/validate", async (HttpRequest request, StepCatalog catalog) =>
         {
@@ -30,27 +31,33 @@ public static class T1Api
             var result = WorkflowLoader.Load(text, file, catalog);
             return result.Definition is null
                 ? InvalidWorkflow(result)
-                : Results.Ok(new { valid = true, name = result.Definition.Name, steps = result.Definition.Steps.Count, content_hash = result.Definition.ContentHash });
-        });
+                : Results.Ok(new ValidationView(true, result.Definition.Name, result.Definition.Steps.Count, result.Definition.ContentHash));
+        }).Doc(ApiDocs.Definitions, "Validate a workflow without storing it", 400, 415).Produces<ValidationView>();
 
-        api.MapPost("/definitions", async (HttpRequest request, StepCatalog catalog, ScheduleRegistry schedules, CancellationToken ct) =>
+        api.MapPost("/definitions", async (HttpRequest request, string? schedule, StepCatalog catalog, ScheduleRegistry schedules, CancellationToken ct) =>
         {
+            if (schedule is not (null or "on" or "off"))
+                return ApiErrors.Problem("Bad schedule choice", $"schedule must be 'on' (the default: the workflow's schedule: is active once published) or 'off' (published disabled), not '{schedule}'.");
             var (text, file, refused) = await WorkflowBody.ReadAsync(request);
             if (refused is not null) return refused;
             var result = WorkflowLoader.Load(text, file, catalog);
             if (result.Definition is null) return InvalidWorkflow(result);
-            var record = await schedules.RegisterAsync(result.Definition, ct);
+            var record = await schedules.RegisterAsync(result.Definition, activateSchedule: schedule != "off", ct);
             return Results.Created($"/api/definitions/{record.Id}", DefinitionView.From(record));
-        }).RequireAuthorization(Roles.Admin);
+        }).RequireAuthorization(Roles.Admin)
+            .Doc(ApiDocs.Definitions, "Publish a workflow version (admin); its schedule is active unless ?schedule=off", 400, 415)
+            .Produces<DefinitionView>(StatusCodes.Status201Created);
 
         api.MapGet("/definitions", async (DatabaseFactory db, CancellationToken ct) =>
         {
             await using var ctx = db.Create();
             var all = await ctx.Definitions.OrderBy(d => d.Name).ThenByDescending(d => d.Version).ToListAsync(ct);
             return all.Select(DefinitionView.From);
-        });
+        }).Doc(ApiDocs.Definitions, "List stored workflow versions, newest version first per name").Produces<IEnumerable<DefinitionView>>();
 
-        api.MapPost("/runs", StartRun.HandleAsync).RequireAuthorization(Roles.Operator);
+        api.MapPost("/runs", StartRun.HandleAsync).RequireAuthorization(Roles.Operator)
+            .Doc(ApiDocs.Runs, "Start a run of a stored workflow (by name and version) or of YAML text, with params as JSON values", 400, 404)
+            .Produces<RunView>(StatusCodes.Status201Created);
 
         api.MapGet("/runs", async (RunQueries runs, int? limit, int? offset, string? workflow, string? status, CancellationToken ct) =>
         {
@@ -63,26 +70,31 @@ public static class T1Api
             }
             var list = await runs.ListAsync(Math.Clamp(limit ?? 50, 1, 1000), Math.Max(0, offset ?? 0), workflow, s, ct);
             return Results.Ok(list.Select(RunView.From));
-        });
+        }).Doc(ApiDocs.Runs, "List runs, newest first, by workflow and status", 400).Produces<IEnumerable<RunView>>();
 
         api.MapGet("/runs/{id}", async (string id, RunQueries runs, CancellationToken ct) =>
-            await runs.GetAsync(id, ct) is { } d ? Results.Ok(RunDetailsView.From(d)) : NotFound(id));
+            await runs.GetAsync(id, ct) is { } d ? Results.Ok(RunDetailsView.From(d)) : NotFound(id))
+            .Doc(ApiDocs.Runs, "A run with its steps (inputs, outputs, errors) and artifacts", 404).Produces<RunDetailsView>();
 
         api.MapGet("/runs/{id}/metrics", async (string id, string? step, RunQueries runs, CancellationToken ct) =>
-            Results.Ok((await runs.MetricsAsync(id, step, ct)).Select(m => new { m.StepRunId, m.Key, m.Step, value = double.IsNaN(m.Value) ? (double?)null : m.Value, m.Time })));
+            Results.Ok((await runs.MetricsAsync(id, step, ct)).Select(m => new MetricPointView(m.StepRunId, m.Key, m.Step, double.IsNaN(m.Value) ? null : m.Value, m.Time))))
+            .Doc(ApiDocs.Runs, "A run's metric points, of one step or all").Produces<IEnumerable<MetricPointView>>();
 
         api.MapGet("/runs/{id}/history", async (string id, RunQueries runs, CancellationToken ct) =>
             await runs.GetAsync(id, ct) is null ? NotFound(id)
-            : Results.Ok((await runs.HistoryAsync(id, ct)).Select(t => new { t.StepId, t.Attempt, t.From, t.To, t.At, t.By, t.Reason })));
+            : Results.Ok((await runs.HistoryAsync(id, ct)).Select(t => new TransitionView(t.StepId, t.Attempt, t.From, t.To, t.At, t.By, t.Reason))))
+            .Doc(ApiDocs.Runs, "Every state transition of a run and its steps: when, from, to, by whom, why", 404).Produces<IEnumerable<TransitionView>>();
 
         api.MapGet("/runs/{id}/steps/{stepId}/logs", async (string id, string stepId, RunQueries runs, CancellationToken ct) =>
-            Results.Ok((await runs.LogsAsync(id, stepId, 5000, ct)).Select(l => new { l.Attempt, l.Time, l.Level, l.Message })));
+            Results.Ok((await runs.LogsAsync(id, stepId, 5000, ct)).Select(l => new LogLineView(l.Attempt, l.Time, l.Level, l.Message))))
+            .Doc(ApiDocs.Runs, "The last 5000 log lines of a step, all attempts").Produces<IEnumerable<LogLineView>>();
 
         api.MapPost("/runs/{id}/cancel", async (string id, RunControl control, RunQueries runs, CancellationToken ct) =>
             await runs.GetAsync(id, ct) is null ? NotFound(id)
             : await control.CancelAsync(id, ct) ? Results.Accepted($"/api/runs/{id}")
             : ApiErrors.Problem("Run is not running", $"run {id} has already finished; nothing to cancel.", StatusCodes.Status409Conflict))
-            .RequireAuthorization(Roles.Operator);
+            .RequireAuthorization(Roles.Operator)
+            .Doc(ApiDocs.Runs, "Cancel a running run (operator)", 404, 409).Produces(StatusCodes.Status202Accepted);
 
         api.MapPost("/runs/{id}/resume", async (string id, RunControl control, CancellationToken ct) =>
             await control.ResumeAsync(id, ct) switch
@@ -91,7 +103,8 @@ public static class T1Api
                 ResumeResult.NotFound => NotFound(id),
                 ResumeResult.StillRunning => ApiErrors.Problem("Run is running", $"run {id} is still running; wait for it to finish or cancel it first.", StatusCodes.Status409Conflict),
                 _ => ApiErrors.Problem("Nothing to resume", $"run {id} succeeded; start a new run instead.", StatusCodes.Status409Conflict),
-            }).RequireAuthorization(Roles.Operator);
+            }).RequireAuthorization(Roles.Operator)
+            .Doc(ApiDocs.Runs, "Resume a failed or cancelled run: its failed and cancelled steps run again (operator)", 404, 409).Produces(StatusCodes.Status202Accepted);
     }
 
     private static IResult NotFound(string id) => ApiErrors.Problem("Run not found", $"there is no run '{id}'; list runs with GET /api/runs.", StatusCodes.Status404NotFound);

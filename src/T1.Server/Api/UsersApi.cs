@@ -17,13 +17,16 @@ public static class UsersApi
     public static void MapUsersApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/me", (HttpContext context) =>
-            Results.Ok(new { name = context.User.Identity?.Name, role = Roles.Highest(context.User) }))
-            .RequireAuthorization(Roles.Viewer);
+            Results.Ok(new MeView(context.User.Identity?.Name, Roles.Highest(context.User))))
+            .RequireAuthorization(Roles.Viewer)
+            .Doc(ApiDocs.Users, "Who the caller is and their highest role").Produces<MeView>();
 
-        app.MapPost("/api/me/password", ChangeOwnPasswordAsync).RequireAuthorization(Roles.Viewer);
+        app.MapPost("/api/me/password", ChangeOwnPasswordAsync).RequireAuthorization(Roles.Viewer)
+            .Doc(ApiDocs.Users, "Change the caller's own password (ends their other sessions)", 400, 409);
 
         var users = app.MapGroup("/api/users").RequireAuthorization(Roles.Admin);
-        users.MapGet("/", async (AccountStore accounts, CancellationToken ct) => (await accounts.ListUsersAsync(ct)).Select(UserView.From));
+        users.MapGet("/", async (AccountStore accounts, CancellationToken ct) => (await accounts.ListUsersAsync(ct)).Select(UserView.From))
+            .Doc(ApiDocs.Users, "List users (admin)").Produces<IEnumerable<UserView>>();
         var changes = app.MapGroup("/api/users").RequireAuthorization(Roles.Admin).AddEndpointFilter<OpenModeFilter>();
         changes.MapPost("/", async (CreateUserRequest body, AccountStore accounts, CancellationToken ct) =>
         {
@@ -38,12 +41,15 @@ public static class UsersApi
             {
                 return ApiErrors.Problem("User exists", $"there is already a user '{body.Name}'.", StatusCodes.Status409Conflict);
             }
-        });
-        changes.MapPost("/{name}/disable", (string name, UserAdministration admin, CancellationToken ct) => Change(() => admin.DisableAsync(name, ct)));
-        changes.MapPost("/{name}/enable", (string name, UserAdministration admin, CancellationToken ct) => Change(() => admin.EnableAsync(name, ct)));
+        }).Doc(ApiDocs.Users, "Create a user (admin)", 400, 409).Produces<UserView>(StatusCodes.Status201Created);
+        changes.MapPost("/{name}/disable", (string name, UserAdministration admin, CancellationToken ct) => Change(() => admin.DisableAsync(name, ct)))
+            .Doc(ApiDocs.Users, "Disable a user (admin)", 404, 409).Produces<UserView>();
+        changes.MapPost("/{name}/enable", (string name, UserAdministration admin, CancellationToken ct) => Change(() => admin.EnableAsync(name, ct)))
+            .Doc(ApiDocs.Users, "Enable a user (admin)", 404, 409).Produces<UserView>();
         changes.MapPost("/{name}/role", (string name, SetRoleRequest body, UserAdministration admin, CancellationToken ct) =>
             Roles.IsValid(body.Role) ? Change(() => admin.SetRoleAsync(name, body.Role!, ct))
-            : Task.FromResult(ApiErrors.Problem("Bad role", $"send {{\"role\": \"{string.Join("|", Roles.All)}\"}}.")));
+            : Task.FromResult(ApiErrors.Problem("Bad role", $"send {{\"role\": \"{string.Join("|", Roles.All)}\"}}.")))
+            .Doc(ApiDocs.Users, "Set a user's role (admin)", 400, 404, 409).Produces<UserView>();
         changes.MapDelete("/{name}", async (string name, UserAdministration admin, CancellationToken ct) =>
         {
             try
@@ -52,7 +58,7 @@ public static class UsersApi
                 return Results.NoContent();
             }
             catch (AccountException e) { return Refused(e); }
-        });
+        }).Doc(ApiDocs.Users, "Delete a user (admin)", 404, 409).Produces(StatusCodes.Status204NoContent);
     }
 
     /// <summary>A user's own password change: the current password is checked like a sign-in (lockout included); the caller's
@@ -86,6 +92,9 @@ public static class UsersApi
 public sealed record CreateUserRequest(string? Name, string? Password, string? Role);
 
 public sealed record SetRoleRequest(string? Role);
+
+/// <summary>The caller: name and highest role.</summary>
+public sealed record MeView(string? Name, string? Role);
 
 public sealed record ChangePasswordRequest(string? Current, string? Password);
 

@@ -51,3 +51,15 @@ public sealed record RunDetailsView(RunView Run, IReadOnlyList<StepRunView> Step
 {
     public static RunDetailsView From(RunDetails d) => new(RunView.From(d.Run), d.Steps.Select(StepRunView.From).ToList(), d.Artifacts.Select(ArtifactView.From).ToList());
 }
+
+/// <summary>Answer of <c>POST /api/definitions/validate</c> for a valid workflow.</summary>
+public sealed record ValidationView(bool Valid, string Name, int Steps, string ContentHash);
+
+/// <summary>One metric point of a step run.</summary>
+public sealed record MetricPointView(long StepRunId, string Key, long Step, double? Value, DateTime Time);
+
+/// <summary>One state transition of a run (StepId null) or of one of its steps.</summary>
+public sealed record TransitionView(string? StepId, int? Attempt, string? From, string To, DateTime At, string By, string? Reason);
+
+/// <summary>One log line of a step attempt.</summary>
+public sealed record LogLineView(int Attempt, DateTime Time, string Level, string Message);

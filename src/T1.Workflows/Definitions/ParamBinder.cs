@@ -12,7 +12,17 @@ namespace T1.Workflows.Definitions;
 /// </summary>
 public static class ParamBinder
 {
-    public static JsonObject Bind(WorkflowDefinition definition, IReadOnlyDictionary<string, string> overrides)
+    public static JsonObject Bind(WorkflowDefinition definition, IReadOnlyDictionary<string, string> overrides) =>
+        RefuseLeaks(definition, BindTexts(definition, overrides));
+
+    private static JsonObject RefuseLeaks(WorkflowDefinition definition, JsonObject result)
+    {
+        if (Validation.TrainingDataLeaks.Find(definition, result) is { } leak)
+            throw new WorkflowParamException(leak.Param ?? "", $"{definition.FileName}:{leak.Line}:{leak.Column}: {leak.Message}");
+        return result;
+    }
+
+    private static JsonObject BindTexts(WorkflowDefinition definition, IReadOnlyDictionary<string, string> overrides)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(overrides);
@@ -21,10 +31,54 @@ public static class ParamBinder
         var result = new JsonObject();
         foreach (var (name, defaultValue) in definition.Params)
             result[name] = overrides.TryGetValue(name, out var text) ? Convert(definition, name, defaultValue, text) : defaultValue?.DeepClone();
-        if (Validation.TrainingDataLeaks.Find(definition, result) is { } leak)
-            throw new WorkflowParamException(leak.Param ?? "", $"{definition.FileName}:{leak.Line}:{leak.Column}: {leak.Message}");
         return result;
     }
+
+    /// <summary>
+    /// Overrides as JSON values (the API's <c>"params"</c>): a string is read like a <c>--param</c> text; any other value
+    /// must have the JSON kind of the param's default (an integer default takes an integer, a list default a list); a
+    /// param whose default is null takes any value.
+    /// </summary>
+    public static JsonObject Bind(WorkflowDefinition definition, IReadOnlyDictionary<string, JsonNode?> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(overrides);
+        var texts = new Dictionary<string, string>();
+        foreach (var (name, value) in overrides)
+        {
+            if (!definition.Params.TryGetValue(name, out var defaultValue)) throw new WorkflowParamException(name, UnknownMessage(definition, name));
+            if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String) texts[name] = v.GetValue<string>();
+            else if (!Fits(defaultValue, value))
+                throw new WorkflowParamException(name, $"param '{name}' of workflow '{definition.Name}' must be {Expected(defaultValue!)} like its default {defaultValue!.ToJsonString()}, got {value?.ToJsonString() ?? "null"}");
+        }
+        var result = BindTexts(definition, texts);
+        foreach (var (name, value) in overrides.Where(o => !texts.ContainsKey(o.Key))) result[name] = value?.DeepClone();
+        return RefuseLeaks(definition, result);
+    }
+
+    private static bool Fits(JsonNode? defaultValue, JsonNode? value)
+    {
+        if (defaultValue is null) return true;
+        var kind = defaultValue.GetValueKind();
+        var actual = value?.GetValueKind() ?? JsonValueKind.Null;
+        return kind switch
+        {
+            JsonValueKind.Number when defaultValue.AsValue().TryGetValue<long>(out _) =>
+                actual == JsonValueKind.Number && double.TryParse(value!.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15,
+            JsonValueKind.True or JsonValueKind.False => actual is JsonValueKind.True or JsonValueKind.False,
+            _ => actual == kind,
+        };
+    }
+
+    private static string Expected(JsonNode defaultValue) => defaultValue.GetValueKind() switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number when defaultValue.AsValue().TryGetValue<long>(out _) => "an integer",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true or false",
+        JsonValueKind.Array => "a list",
+        _ => "an object",
+    };
 
     private static string UnknownMessage(WorkflowDefinition definition, string name)
     {

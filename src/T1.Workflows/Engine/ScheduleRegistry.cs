@@ -16,11 +16,18 @@ public sealed class ScheduleRegistry(IRecurringJobManager recurring, DefinitionS
 {
     public static string JobId(string workflowName) => $"workflow:{workflowName}";
 
-    /// <summary>Stores the definition and (re)registers or removes its schedule; returns the stored version.</summary>
-    public async Task<DefinitionRecord> RegisterAsync(WorkflowDefinition definition, CancellationToken ct = default)
+    /// <summary>
+    /// Stores the definition and (re)registers its schedule, or removes it when the definition has none or
+    /// <paramref name="activateSchedule"/> is false (published disabled); returns the stored version.
+    /// </summary>
+    public async Task<DefinitionRecord> RegisterAsync(WorkflowDefinition definition, CancellationToken ct = default) =>
+        await RegisterAsync(definition, activateSchedule: true, ct);
+
+    /// <inheritdoc cref="RegisterAsync(WorkflowDefinition, CancellationToken)"/>
+    public async Task<DefinitionRecord> RegisterAsync(WorkflowDefinition definition, bool activateSchedule, CancellationToken ct = default)
     {
         var record = await definitions.SaveAsync(definition, ct);
-        if (definition.Schedule is { } cron)
+        if (definition.Schedule is { } cron && activateSchedule)
         {
             recurring.AddOrUpdate<ScheduledRunJob>(JobId(definition.Name), "cpu", j => j.StartAsync(record.Id, CancellationToken.None), cron,
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });

@@ -26,4 +26,40 @@ public sealed class OpenApiTests
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         Assert.Contains("openapi/v1.json", await ui.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task EveryOperation_HasATagSummaryAndProblemAnswers_TheKeySchemeIsDeclared_AndPublishingHasABody()
+    {
+        await using var server = await PortalServer.StartAsync();
+        using var http = server.Client();
+        var document = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!.AsObject();
+
+        var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
+        Assert.Equal("apiKey", scheme["type"]!.GetValue<string>());
+        Assert.Equal("header", scheme["in"]!.GetValue<string>());
+        Assert.Equal("X-Api-Key", scheme["name"]!.GetValue<string>());
+        Assert.NotNull(document["security"]![0]!["ApiKey"]);
+        var tagNames = document["tags"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(["Steps", "Definitions", "Runs", "Artifacts", "Models", "API keys", "Users"], tagNames);
+
+        var operations = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!))).ToList();
+        Assert.True(operations.Count >= 25, $"only {operations.Count} operations");
+        foreach (var (path, method, operation) in operations)
+        {
+            var name = $"{method.ToUpperInvariant()} {path}";
+            Assert.False(string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>()), $"{name} has no summary");
+            var tags = operation["tags"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
+            Assert.DoesNotContain("T1.Server", tags);
+            var responses = operation["responses"]!.AsObject();
+            Assert.True(responses.ContainsKey("401") && responses.ContainsKey("403"), $"{name} does not document 401/403");
+            foreach (var (status, response) in responses.Where(r => r.Key[0] is '4' or '5'))
+                Assert.True(response!["content"]?["application/problem+json"]?["schema"] is not null, $"{name} {status} has no problem-details schema");
+        }
+        Assert.Contains(operations, o => o.Path == "/api/runs/{id}" && o.Operation["responses"]!.AsObject().ContainsKey("404"));
+
+        var publish = document["paths"]!["/api/definitions"]!["post"]!;
+        Assert.NotNull(publish["requestBody"]!["content"]!["application/yaml"]);
+        Assert.Equal("string", publish["requestBody"]!["content"]!["application/json"]!["schema"]!["properties"]!["workflow"]!["type"]!.GetValue<string>());
+        Assert.True(publish["responses"]!.AsObject().ContainsKey("201"));
+    }
 }
