@@ -21,6 +21,9 @@
 #   T1_TEST_POSTGRES        Npgsql connection string of a superuser on a throwaway PostgreSQL
 #                           cluster (fsync off, max_connections=300); tests create their own databases.
 #   T1_TEST_S3_ENDPOINT     host:port of s3rver (plain HTTP), T1_TEST_S3_ACCESS_KEY / _SECRET_KEY.
+#   T1_TEST_PG_CTL          a script: `bash "$T1_TEST_PG_CTL" stop|start` stops (fast) or starts that
+#                           PostgreSQL again, same port and data (the outage tests).
+#   T1_TEST_S3_CTL          likewise for s3rver: `stop` kills it, `start` starts it on the same port and folder.
 #
 # Environment it reads:
 #   T1_BUILD_LOCK           when set, build+test run under `flock` on that file (1 = /tmp/t1-build.lock),
@@ -135,6 +138,19 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
+  local as=""
+  if [ "$(id -u)" = 0 ]; then as="runuser -u postgres --"; fi
+  {
+    echo '#!/usr/bin/env bash'
+    echo '# stop|start the throwaway PostgreSQL of scripts/test.sh (same port, same data); the outage tests use it.'
+    echo 'set -e'
+    echo 'cd /'
+    echo 'case "$1" in'
+    echo "  stop)  $as '$bin/pg_ctl' -D '$pgdata' -m fast -w -t 30 stop >/dev/null ;;"
+    echo "  start) $as '$bin/pg_ctl' -D '$pgdata' -l '$pgdata/server.log' -w -t 60 start >/dev/null ;;"
+    echo '  *) echo "usage: $0 stop|start" >&2; exit 2 ;;'
+    echo 'esac'
+  } > "$WORK/pg-ctl.sh"
   if [ "$(id -u)" = 0 ]; then
     echo "cd / && runuser -u postgres -- '$bin/pg_ctl' -D '$pgdata' -m immediate -w -t 30 stop" >> "$STOP_SCRIPT"
   else
@@ -143,6 +159,7 @@ EOF
   as_postgres "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 start >/dev/null \
     || { cat "$pgdata/server.log" >&2; die "PostgreSQL did not start (log above)"; }
   export T1_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=$user;Password=$password;Database=postgres"
+  export T1_TEST_PG_CTL="$WORK/pg-ctl.sh"
 }
 
 start_s3rver() {
@@ -159,21 +176,36 @@ start_s3rver() {
   ! grep -q 'doc\.s3\.amazonaws\.com' "$S3RVER_DIR"/node_modules/s3rver/lib/controllers/*.js \
     || die "could not patch s3rver's XML namespace in tools/s3rver/node_modules/s3rver/lib/controllers"
 
-  local port pid i
+  local port
   pick_free_port; port="$PORT"
   mkdir -p "$WORK/s3"
   log "s3rver $S3RVER_VERSION on 127.0.0.1:$port"
-  setsid node "$S3RVER_DIR/node_modules/s3rver/bin/s3rver.js" -d "$WORK/s3" -a 127.0.0.1 -p "$port" --silent \
-    </dev/null >"$WORK/s3rver.log" 2>&1 &
-  pid=$!
-  echo "kill $pid" >> "$STOP_SCRIPT"
-  for i in $(seq 1 150); do
-    port_in_use "$port" && break
-    kill -0 "$pid" 2>/dev/null || { cat "$WORK/s3rver.log" >&2; die "s3rver exited (log above)"; }
-    sleep 0.2
-  done
-  port_in_use "$port" || { cat "$WORK/s3rver.log" >&2; die "s3rver did not listen on 127.0.0.1:$port within 30 s"; }
+  {
+    echo '#!/usr/bin/env bash'
+    echo '# stop|start the s3rver of scripts/test.sh (same port, same folder); the outage tests use it.'
+    echo "pidfile='$WORK/s3rver.pid'"
+    echo "up() { (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; }"
+    echo 'case "$1" in'
+    echo '  stop)'
+    echo '    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null'
+    echo '    for i in $(seq 1 100); do up || { rm -f "$pidfile"; exit 0; }; sleep 0.1; done'
+    echo "    echo 's3rver still listens on 127.0.0.1:$port' >&2; exit 1 ;;"
+    echo '  start)'
+    echo "    setsid node '$S3RVER_DIR/node_modules/s3rver/bin/s3rver.js' -d '$WORK/s3' -a 127.0.0.1 -p $port --silent </dev/null >>'$WORK/s3rver.log' 2>&1 &"
+    echo '    echo $! > "$pidfile"'
+    echo '    for i in $(seq 1 150); do'
+    echo '      up && exit 0'
+    echo "      kill -0 \"\$(cat \"\$pidfile\")\" 2>/dev/null || { cat '$WORK/s3rver.log' >&2; echo 's3rver exited (log above)' >&2; exit 1; }"
+    echo '      sleep 0.2'
+    echo '    done'
+    echo "    echo 's3rver did not listen on 127.0.0.1:$port within 30 s' >&2; exit 1 ;;"
+    echo '  *) echo "usage: $0 stop|start" >&2; exit 2 ;;'
+    echo 'esac'
+  } > "$WORK/s3-ctl.sh"
+  echo "bash '$WORK/s3-ctl.sh' stop" >> "$STOP_SCRIPT"
+  bash "$WORK/s3-ctl.sh" start || die "s3rver did not start (see above)"
   export T1_TEST_S3_ENDPOINT="127.0.0.1:$port" T1_TEST_S3_ACCESS_KEY=S3RVER T1_TEST_S3_SECRET_KEY=S3RVER
+  export T1_TEST_S3_CTL="$WORK/s3-ctl.sh"
 }
 
 # Browser tests (tests/T1.Server.Tests/Portal) drive Debian's Chromium through Playwright; Playwright's own
@@ -208,6 +240,8 @@ export T1_TEST_POSTGRES='$T1_TEST_POSTGRES'
 export T1_TEST_S3_ENDPOINT='$T1_TEST_S3_ENDPOINT'
 export T1_TEST_S3_ACCESS_KEY='$T1_TEST_S3_ACCESS_KEY'
 export T1_TEST_S3_SECRET_KEY='$T1_TEST_S3_SECRET_KEY'
+export T1_TEST_PG_CTL='$T1_TEST_PG_CTL'
+export T1_TEST_S3_CTL='$T1_TEST_S3_CTL'
 export T1_TEST_STOP='$STOP_SCRIPT'
 EOF
   log "servers are running; stop them with: bash $STOP_SCRIPT"

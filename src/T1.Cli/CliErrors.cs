@@ -32,7 +32,7 @@ internal static class CliErrors
     {
         CliException c => c.Message,
         WorkflowParamException p => p.Message,
-        DatabaseConfigurationException d => d.Message,
+        DatabaseConfigurationException or DatabaseUnavailableException or ArtifactStoreUnavailableException => e.Message,
         NpgsqlException n when n.InnerException is System.Net.Sockets.SocketException s =>
             $"cannot reach PostgreSQL ({s.Message}); check --database / T1__Database__ConnectionString and that the server is running.",
         NpgsqlException n => $"PostgreSQL: {n.Message}; check --database / T1__Database__ConnectionString.",

@@ -14,7 +14,8 @@ public static class TestEnvironment
     {
         var admin = new NpgsqlConnectionStringBuilder(PostgresAdmin);
         var name = "t1_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var conn = new NpgsqlConnection(admin.ConnectionString))
+        // Not pooled: the outage tests stop the server, which breaks pooled connections.
+        await using (var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Pooling = false }.ConnectionString))
         {
             await conn.OpenAsync();
             await using var cmd = new NpgsqlCommand($"CREATE DATABASE {name}", conn);

@@ -132,9 +132,14 @@ internal sealed class ReconcilerService(Reconciler reconciler, DatabaseFactory d
             try
             {
                 if (await leader.HoldAsync(stoppingToken)) await reconciler.ReconcileAsync(stoppingToken);
+                else reconciler.NotWatching();
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
-            catch (Exception e) { logger.LogWarning(e, "reconciler pass failed; will retry"); }
+            catch (Exception e)
+            {
+                reconciler.NotWatching();
+                logger.LogWarning(e, "reconciler pass failed; will retry");
+            }
         }
         while (await WaitAsync(timer, stoppingToken));
     }

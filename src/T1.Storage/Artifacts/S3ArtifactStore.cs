@@ -1,6 +1,7 @@
 using Minio;
 using Minio.DataModel.Args;
 using Minio.Exceptions;
+using Polly;
 
 namespace T1.Storage.Artifacts;
 
@@ -10,6 +11,8 @@ namespace T1.Storage.Artifacts;
 /// unless that object exists already; S3 makes an object visible only when its upload completes,
 /// so readers never see half a blob. Concurrent puts of the same content upload identical bytes.
 /// Reads fetch whole objects (Minio SDK 7.0.0 ranged GETs throw PartialContentException) and verify them.
+/// Every call rides out an outage of the server (<see cref="S3Retry"/>): it starts over until the server
+/// answers or <see cref="S3ArtifactStoreOptions.RetryFor"/> has passed.
 /// </summary>
 public sealed class S3ArtifactStore : ArtifactStore, IDisposable
 {
@@ -17,6 +20,7 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
     private readonly S3ArtifactStoreOptions _options;
     private readonly IMinioClient _client;
     private readonly string _prefix;
+    private readonly ResiliencePipeline _retry;
     private readonly SemaphoreSlim _bucketLock = new(1, 1);
     private volatile bool _bucketReady;
 
@@ -26,6 +30,7 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
         options.Validate();
         _options = options;
         _prefix = options.Prefix.Trim('/');
+        _retry = S3Retry.Create(options);
         var client = new MinioClient()
             .WithEndpoint(options.Endpoint)
             .WithCredentials(options.AccessKey, options.SecretKey)
@@ -55,17 +60,19 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
             await using var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, BufferSize,
                 FileOptions.Asynchronous | FileOptions.DeleteOnClose);
             var blob = await Sha256Key.CopyAndHashAsync(content, file, cancellationToken);
-            await EnsureBucketAsync(cancellationToken);
             var key = ObjectKey(blob.Sha256);
-            if (await ObjectExistsAsync(key, cancellationToken)) return blob; // idempotent: same key, same bytes
-
-            file.Position = 0;
-            await _client.PutObjectAsync(new PutObjectArgs()
-                .WithBucket(_options.Bucket)
-                .WithObject(key)
-                .WithStreamData(file)
-                .WithObjectSize(blob.Size)
-                .WithContentType("application/octet-stream"), cancellationToken);
+            await RetryAsync(async ct =>
+            {
+                await EnsureBucketAsync(ct);
+                if (await ObjectExistsAsync(key, ct)) return; // idempotent: same key, same bytes
+                file.Position = 0; // a retry uploads from the start
+                await _client.PutObjectAsync(new PutObjectArgs()
+                    .WithBucket(_options.Bucket)
+                    .WithObject(key)
+                    .WithStreamData(file)
+                    .WithObjectSize(blob.Size)
+                    .WithContentType("application/octet-stream"), ct);
+            }, cancellationToken);
             return blob;
         }
         finally
@@ -77,8 +84,13 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
     public override async Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var key = ObjectKey(sha256);
-        await EnsureBucketAsync(cancellationToken);
-        return await ObjectExistsAsync(key, cancellationToken);
+        var exists = false;
+        await RetryAsync(async ct =>
+        {
+            await EnsureBucketAsync(ct);
+            exists = await ObjectExistsAsync(key, ct);
+        }, cancellationToken);
+        return exists;
     }
 
     public override async Task DownloadToFileAsync(string sha256, string destinationPath, CancellationToken cancellationToken = default)
@@ -90,11 +102,13 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
         var temp = $"{destination}.{Guid.NewGuid():N}.part";
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous))
+            await RetryAsync(async ct =>
             {
-                await GetVerifiedAsync(sha256, key, file, cancellationToken);
+                // FileMode.Create: a retry starts the file over
+                await using var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+                await GetVerifiedAsync(sha256, key, file, ct);
                 file.Flush(flushToDisk: true);
-            }
+            }, cancellationToken);
             File.Move(temp, destination, overwrite: true);
         }
         finally
@@ -106,9 +120,14 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
     public override async Task<byte[]> ReadAllBytesAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var key = ObjectKey(sha256);
-        using var memory = new MemoryStream();
-        await GetVerifiedAsync(sha256, key, memory, cancellationToken);
-        return memory.ToArray();
+        byte[] bytes = [];
+        await RetryAsync(async ct =>
+        {
+            using var memory = new MemoryStream();
+            await GetVerifiedAsync(sha256, key, memory, ct);
+            bytes = memory.ToArray();
+        }, cancellationToken);
+        return bytes;
     }
 
     public override async Task CopyToAsync(string sha256, Stream destination, CancellationToken cancellationToken = default)
@@ -150,6 +169,21 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
     {
         _client.Dispose();
         _bucketLock.Dispose();
+    }
+
+    /// <summary>Runs one S3 operation under <see cref="S3Retry"/>; a transient error that outlasts the retries names the server and what to check.</summary>
+    private async Task RetryAsync(Func<CancellationToken, Task> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _retry.ExecuteAsync(async ct => await operation(ct), cancellationToken);
+        }
+        catch (Exception e) when (S3Retry.IsTransient(e, cancellationToken))
+        {
+            throw new ArtifactStoreUnavailableException(
+                $"the S3 server {_options.Endpoint} ({Location}) did not answer for {_options.RetryFor.TotalSeconds:0} s ({e.GetType().Name}: {e.Message}); " +
+                "check that it runs and that T1__Artifacts__S3__Endpoint points at it, then `t1 resume` the run", e);
+        }
     }
 
     /// <summary>Streams the whole object into <paramref name="destination"/> and checks its sha256.</summary>

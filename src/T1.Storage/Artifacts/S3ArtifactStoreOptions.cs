@@ -28,6 +28,12 @@ public sealed class S3ArtifactStoreOptions
     /// </summary>
     public string SpoolDirectory { get; set; } = "";
 
+    /// <summary>How long a call keeps retrying a transient error (server down or restarting, connection lost, 5xx) before it fails.</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest wait between two retries (waits double from 0.5 s up to this, with jitter).</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first missing or malformed setting.</summary>
     public void Validate()
     {

@@ -12,6 +12,7 @@ public sealed class DatabaseFactory
 {
     private readonly DbContextOptions _options;
     private readonly bool _postgres;
+    private readonly DatabaseReach? _reach;
 
     public DatabaseFactory(DatabaseOptions options, string dataDirectory = ".t1")
     {
@@ -21,8 +22,10 @@ public sealed class DatabaseFactory
         {
             var csb = new NpgsqlConnectionStringBuilder(cs);
             Description = $"PostgreSQL {csb.Host}:{csb.Port}/{csb.Database}";
+            var reach = _reach = new DatabaseReach(Description);
             _options = new DbContextOptionsBuilder<PostgresT1DbContext>()
-                .UseNpgsql(cs, o => o.MigrationsHistoryTable("__ef_migrations"))
+                .UseNpgsql(cs, o => o.MigrationsHistoryTable("__ef_migrations")
+                    .ExecutionStrategy(deps => new PostgresRetryStrategy(deps, options, reach)))
                 .Options;
         }
         else
@@ -44,6 +47,12 @@ public sealed class DatabaseFactory
     }
 
     public bool IsPostgres => _postgres;
+
+    /// <summary>
+    /// PostgreSQL: how long ago a call of this process last succeeded only after riding out an outage
+    /// (null when none has; SQLite: always null). Silence from other processes during that outage proves nothing.
+    /// </summary>
+    public TimeSpan? SinceOutage => _reach?.SinceRecovery;
 
     /// <summary>For messages: which database this is.</summary>
     public string Description { get; }

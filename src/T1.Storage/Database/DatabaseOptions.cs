@@ -12,6 +12,18 @@ public sealed class DatabaseOptions
     /// </summary>
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>
+    /// PostgreSQL: how long a database call keeps retrying a transient error (server down or
+    /// restarting, connection lost) before it fails; long enough for a restart or a short outage.
+    /// </summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// PostgreSQL: the longest wait between two retries (waits double from 1 s up to this). Keep it
+    /// well under <c>T1:Engine:StaleAfter</c>: after an outage a running attempt must heartbeat again in time.
+    /// </summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool IsPostgres => ResolvedProvider == "postgres";
 
     public string ResolvedProvider => Provider.Trim().ToLowerInvariant() switch

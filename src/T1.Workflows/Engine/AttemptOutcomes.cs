@@ -22,9 +22,8 @@ public sealed class AttemptOutcomes(DatabaseFactory database, EngineOptions opti
         var outputs = new JsonObject();
         foreach (var (k, v) in result.Outputs) outputs[k] = v?.DeepClone();
         await using var db = database.Create();
-        var now = DateTime.UtcNow;
         var won = await StateWriter.StepAsync(db, fence, StepStatus.Running, StepStatus.Succeeded, Me, $"attempt {fence.Attempt} succeeded",
-            u => u.SetProperty(s => s.OutputsJson, outputs.ToJsonString())
+            (u, now) => u.SetProperty(s => s.OutputsJson, outputs.ToJsonString())
                 .SetProperty(s => s.FinishedAt, now)
                 .SetProperty(s => s.Error, (string?)null)
                 .SetProperty(s => s.ProgressDone, progress == null ? null : progress.Value.Total)
@@ -63,13 +62,12 @@ public sealed class AttemptOutcomes(DatabaseFactory database, EngineOptions opti
     public async Task RequeueAsync(AttemptFence fence, TimeSpan delay, string reason, CancellationToken ct, int? failures = null)
     {
         await using var db = database.Create();
-        var due = DateTime.UtcNow + delay;
         var error = failures is null ? null : reason;
         var won = await StateWriter.StepAsync(db, fence, StepStatus.Running, StepStatus.Queued, Me, reason,
-            u => u.SetProperty(s => s.AttemptToken, (string?)null)
+            (u, now) => u.SetProperty(s => s.AttemptToken, (string?)null)
                 .SetProperty(s => s.Failures, s => failures ?? s.Failures)
                 .SetProperty(s => s.Error, s => error ?? s.Error)
-                .SetProperty(s => s.QueuedAt, due),
+                .SetProperty(s => s.QueuedAt, now + delay),
             fence.Token, ct);
         if (!won) return;
         var queue = await db.StepRuns.Where(s => s.Id == fence.StepRunId).Select(s => s.Queue).FirstAsync(ct);
@@ -79,9 +77,8 @@ public sealed class AttemptOutcomes(DatabaseFactory database, EngineOptions opti
     public async Task FinishAsync(AttemptFence fence, StepStatus status, string message, CancellationToken ct, int? failures = null)
     {
         await using var db = database.Create();
-        var now = DateTime.UtcNow;
         var won = await StateWriter.StepAsync(db, fence, StepStatus.Running, status, Me, message,
-            u => u.SetProperty(s => s.Error, message)
+            (u, now) => u.SetProperty(s => s.Error, message)
                 .SetProperty(s => s.Failures, s => failures ?? s.Failures)
                 .SetProperty(s => s.FinishedAt, now),
             fence.Token, ct);

@@ -54,18 +54,19 @@ public sealed class DbMetricSink(DatabaseFactory database, AttemptFence fence, I
     private async Task WriteAsync(Dictionary<(string Key, long Step), (double Value, DateTime Time)> batch, CancellationToken ct)
     {
         await using var db = database.Create();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await fence.EnsureCurrentAsync(db, ct);
-        foreach (var ((key, step), (value, time)) in batch)
+        await db.InTransactionAsync(async token =>
         {
-            double? stored = double.IsFinite(value) ? value : null;
-            await db.Database.ExecuteSqlAsync(
-                $"""
-                INSERT INTO metrics ("StepRunId", "RunId", "Key", "Step", "Value", "Time")
-                VALUES ({fence.StepRunId}, {fence.RunId}, {key}, {step}, {stored}, {time})
-                ON CONFLICT ("StepRunId", "Key", "Step") DO UPDATE SET "Value" = excluded."Value", "Time" = excluded."Time"
-                """, ct);
-        }
-        await tx.CommitAsync(ct);
+            await fence.EnsureCurrentAsync(db, token);
+            foreach (var ((key, step), (value, time)) in batch)
+            {
+                double? stored = double.IsFinite(value) ? value : null;
+                await db.Database.ExecuteSqlAsync(
+                    $"""
+                    INSERT INTO metrics ("StepRunId", "RunId", "Key", "Step", "Value", "Time")
+                    VALUES ({fence.StepRunId}, {fence.RunId}, {key}, {step}, {stored}, {time})
+                    ON CONFLICT ("StepRunId", "Key", "Step") DO UPDATE SET "Value" = excluded."Value", "Time" = excluded."Time"
+                    """, token);
+            }
+        }, ct);
     }
 }

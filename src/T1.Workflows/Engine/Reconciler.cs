@@ -12,8 +12,8 @@ namespace T1.Workflows.Engine;
 /// <list type="bullet">
 /// <item>interrupts runs whose owning process is gone (kill -9 of an embedded `t1 run`);</item>
 /// <item>counts a dead attempt (no heartbeat for <see cref="EngineOptions.StaleAfter"/> on the
-/// database's clock) as a failed try: re-queued while tries remain, else the step fails with
-/// "worker died N times";</item>
+/// database's clock, while this reconciler watched the database without a break) as a failed try:
+/// re-queued while tries remain, else the step fails with "worker died N times";</item>
 /// <item>enqueues again a Queued step whose job is gone (a crash between the database update and
 /// the enqueue, or a lost in-memory queue);</item>
 /// <item>advances runs with nothing queued or running (a crash after a step settled).</item>
@@ -23,6 +23,27 @@ public sealed class Reconciler(DatabaseFactory database, DefinitionStore definit
     WorkflowEngine engine, ILogger<Reconciler> logger)
 {
     private Actor Me => Actor.Reconciler(options.WorkerName);
+
+    /// <summary>Database time of this reconciler's last look at the clock, and since when it has looked without a break.</summary>
+    private DateTime? _lastSeen, _watchingSince;
+
+    /// <summary>
+    /// Silence counts only while the database was up and this reconciler watched it: during an outage
+    /// no worker could heartbeat, so no attempt may be declared dead until the database has been back,
+    /// watched without a break, for StaleAfter. A break is this process riding out an outage (a call
+    /// that succeeded only after retries), a pass it did not make (not the leader, failed, just
+    /// started: <see cref="NotWatching"/>) or passes more than StaleAfter apart. Hangfire does the
+    /// like: a server that could not heartbeat through a storage outage is not taken for dead for it.
+    /// </summary>
+    private bool Watched(DateTime now)
+    {
+        if (_lastSeen is null || now - _lastSeen.Value > options.StaleAfter || now < _lastSeen.Value) _watchingSince = now;
+        _lastSeen = now;
+        return now - _watchingSince!.Value >= options.StaleAfter && !(database.SinceOutage < options.StaleAfter);
+    }
+
+    /// <summary>This process skipped a pass (not the leader, or the pass failed): its next pass starts watching afresh.</summary>
+    public void NotWatching() => _lastSeen = null;
 
     public async Task<int> ReconcileAsync(CancellationToken ct = default)
     {
@@ -44,7 +65,9 @@ public sealed class Reconciler(DatabaseFactory database, DefinitionStore definit
     public async Task<int> RecoverDeadAttemptsAsync(CancellationToken ct = default)
     {
         await using var db = database.Create();
-        var stale = await DbClock.NowAsync(db, ct) - options.StaleAfter;
+        var clock = await DbClock.NowAsync(db, ct);
+        if (!Watched(clock)) return 0;
+        var stale = clock - options.StaleAfter;
         var candidates = await db.StepRuns.AsNoTracking()
             .Where(s => s.Status == StepStatus.Running && s.HeartbeatAt < stale)
             .Join(db.Runs, s => s.RunId, r => r.Id, (s, r) => new { Step = s, Run = r })
@@ -62,8 +85,7 @@ public sealed class Reconciler(DatabaseFactory database, DefinitionStore definit
             if (failures < tries)
             {
                 var reason = $"{where} (worker died?); re-queued (death {deaths}, try {failures} of {tries})";
-                var now = DateTime.UtcNow;
-                if (!await StateWriter.StepAsync(db, c.Step, StepStatus.Running, StepStatus.Queued, Me, reason, u => u
+                if (!await StateWriter.StepAsync(db, c.Step, StepStatus.Running, StepStatus.Queued, Me, reason, (u, now) => u
                         .SetProperty(s => s.AttemptToken, (string?)null).SetProperty(s => s.QueuedAt, now)
                         .SetProperty(s => s.Failures, failures).SetProperty(s => s.Deaths, deaths).SetProperty(s => s.Error, reason),
                         c.Step.AttemptToken, ct, s => s.HeartbeatAt < stale))
@@ -76,8 +98,7 @@ public sealed class Reconciler(DatabaseFactory database, DefinitionStore definit
                 var error = $"worker died {deaths} time{(deaths == 1 ? "" : "s")} (last on {c.Step.Worker} at {at:yyyy-MM-dd HH:mm:ss}Z)"
                     + (deaths < failures ? $"; {failures} failed tries in all" : "")
                     + "; the step may be killing its worker (out of memory?): read that worker's log, or raise retry.attempts";
-                var now = DateTime.UtcNow;
-                if (!await StateWriter.StepAsync(db, c.Step, StepStatus.Running, StepStatus.Failed, Me, error, u => u
+                if (!await StateWriter.StepAsync(db, c.Step, StepStatus.Running, StepStatus.Failed, Me, error, (u, now) => u
                         .SetProperty(s => s.AttemptToken, (string?)null).SetProperty(s => s.FinishedAt, now)
                         .SetProperty(s => s.Failures, failures).SetProperty(s => s.Deaths, deaths).SetProperty(s => s.Error, error),
                         c.Step.AttemptToken, ct, s => s.HeartbeatAt < stale))

@@ -16,12 +16,11 @@ public sealed class RunControl(DatabaseFactory database, WorkflowEngine engine, 
         bool won;
         await using (var db = database.Create())
         {
-            var now = DateTime.UtcNow;
             won = await StateWriter.RunAsync(db, runId, RunStatus.Running, RunStatus.Cancelled, Actor.User, reason,
-                u => u.SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, reason), ct);
+                (u, now) => u.SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, reason), ct);
             foreach (var s in await db.StepRuns.AsNoTracking().Where(s => s.RunId == runId && (s.Status == StepStatus.Pending || s.Status == StepStatus.Queued)).ToListAsync(ct))
                 await StateWriter.StepAsync(db, s, s.Status, StepStatus.Cancelled, Actor.User, reason,
-                    u => u.SetProperty(x => x.FinishedAt, now).SetProperty(x => x.Error, reason), ct: ct);
+                    (u, now) => u.SetProperty(x => x.FinishedAt, now).SetProperty(x => x.Error, reason), ct: ct);
         }
         local.Stop(runId, AttemptStop.RunCancelled);
         return won;
@@ -59,21 +58,25 @@ public sealed class RunControl(DatabaseFactory database, WorkflowEngine engine, 
                 return ResumeResult.StillRunning; // a cancelled or interrupted attempt is still stopping
 
             var owner = options.ProcessLocalJobs ? RunOwner.Current : null;
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var won = await StateWriter.RunAsync(db, runId, run.Status, RunStatus.Running, Actor.User, "resumed", u => u
-                .SetProperty(r => r.FinishedAt, (DateTime?)null).SetProperty(r => r.Error, (string?)null)
-                .SetProperty(r => r.OwnerHost, owner == null ? null : owner.Host)
-                .SetProperty(r => r.OwnerPid, owner == null ? null : owner.Pid)
-                .SetProperty(r => r.OwnerStartedAt, owner == null ? null : owner.StartedAt), ct);
+            var from = run.Status;
+            var won = await db.InTransactionAsync(async token =>
+            {
+                if (!await StateWriter.RunAsync(db, runId, from, RunStatus.Running, Actor.User, "resumed", (u, _) => u
+                        .SetProperty(r => r.FinishedAt, (DateTime?)null).SetProperty(r => r.Error, (string?)null)
+                        .SetProperty(r => r.OwnerHost, owner == null ? null : owner.Host)
+                        .SetProperty(r => r.OwnerPid, owner == null ? null : owner.Pid)
+                        .SetProperty(r => r.OwnerStartedAt, owner == null ? null : owner.StartedAt), token))
+                    return false;
+                var again = await db.StepRuns.AsNoTracking().Where(s => s.RunId == runId &&
+                    (s.Status == StepStatus.Failed || s.Status == StepStatus.Cancelled || s.Status == StepStatus.Skipped || s.Status == StepStatus.Interrupted)).ToListAsync(token);
+                foreach (var s in again)
+                    await StateWriter.StepAsync(db, s, s.Status, StepStatus.Pending, Actor.User, "resumed", (u, _) => u
+                        .SetProperty(x => x.Failures, 0).SetProperty(x => x.Deaths, 0)
+                        .SetProperty(x => x.Error, (string?)null).SetProperty(x => x.FinishedAt, (DateTime?)null)
+                        .SetProperty(x => x.AttemptToken, (string?)null), ct: token);
+                return true;
+            }, ct);
             if (!won) return ResumeResult.StillRunning;
-            var again = await db.StepRuns.AsNoTracking().Where(s => s.RunId == runId &&
-                (s.Status == StepStatus.Failed || s.Status == StepStatus.Cancelled || s.Status == StepStatus.Skipped || s.Status == StepStatus.Interrupted)).ToListAsync(ct);
-            foreach (var s in again)
-                await StateWriter.StepAsync(db, s, s.Status, StepStatus.Pending, Actor.User, "resumed", u => u
-                    .SetProperty(x => x.Failures, 0).SetProperty(x => x.Deaths, 0)
-                    .SetProperty(x => x.Error, (string?)null).SetProperty(x => x.FinishedAt, (DateTime?)null)
-                    .SetProperty(x => x.AttemptToken, (string?)null), ct: ct);
-            await tx.CommitAsync(ct);
         }
         await engine.AdvanceAsync(runId, ct);
         return ResumeResult.Resumed;

@@ -14,12 +14,11 @@ public static class RunInterruption
     public static async Task<bool> InterruptAsync(DatabaseFactory database, string runId, Actor by, string reason, CancellationToken ct = default)
     {
         await using var db = database.Create();
-        var now = DateTime.UtcNow;
         var won = await StateWriter.RunAsync(db, runId, RunStatus.Running, RunStatus.Interrupted, by, reason,
-            u => u.SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, "interrupted: " + reason), ct);
+            (u, now) => u.SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, "interrupted: " + reason), ct);
         foreach (var s in await db.StepRuns.AsNoTracking().Where(s => s.RunId == runId && s.Status == StepStatus.Queued).ToListAsync(ct))
             await StateWriter.StepAsync(db, s, StepStatus.Queued, StepStatus.Interrupted, by, reason,
-                u => u.SetProperty(x => x.FinishedAt, now).SetProperty(x => x.AttemptToken, (string?)null), ct: ct);
+                (u, now) => u.SetProperty(x => x.FinishedAt, now).SetProperty(x => x.AttemptToken, (string?)null), ct: ct);
         return won;
     }
 
@@ -33,10 +32,9 @@ public static class RunInterruption
         var reason = $"the process that ran it ({run.OwnerHost}:{run.OwnerPid}) is gone (killed or crashed)";
         var won = await InterruptAsync(database, run.Id, by, reason, ct);
         await using var db = database.Create();
-        var now = DateTime.UtcNow;
         foreach (var s in await db.StepRuns.AsNoTracking().Where(s => s.RunId == run.Id && s.Status == StepStatus.Running).ToListAsync(ct))
             await StateWriter.StepAsync(db, s, StepStatus.Running, StepStatus.Interrupted, by, $"attempt {s.Attempt}: {reason}",
-                u => u.SetProperty(x => x.FinishedAt, now).SetProperty(x => x.AttemptToken, (string?)null)
+                (u, now) => u.SetProperty(x => x.FinishedAt, now).SetProperty(x => x.AttemptToken, (string?)null)
                     .SetProperty(x => x.Error, $"interrupted: {reason}"), ct: ct);
         return won;
     }

@@ -44,19 +44,10 @@ public sealed class StepArtifacts(DatabaseFactory database, ArtifactStore store,
     private async Task RegisterAsync(string name, string sha, string layout, string kind, long size, CancellationToken ct)
     {
         await using var db = database.Create();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await fence.EnsureCurrentAsync(db, ct);
-        var now = DateTime.UtcNow;
-        await db.Database.ExecuteSqlAsync(
-            $"""INSERT INTO blobs ("Sha256", "Size", "CreatedAt") VALUES ({sha}, {size}, {now}) ON CONFLICT ("Sha256") DO NOTHING""", ct);
-        await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO artifacts ("RunId", "StepId", "Name", "Sha256", "Layout", "Kind", "Size", "CreatedAt")
-            VALUES ({fence.RunId}, {fence.StepId}, {name}, {sha}, {layout}, {kind}, {size}, {now})
-            ON CONFLICT ("RunId", "StepId", "Name") DO UPDATE SET
-              "Sha256" = excluded."Sha256", "Layout" = excluded."Layout", "Kind" = excluded."Kind",
-              "Size" = excluded."Size", "CreatedAt" = excluded."CreatedAt"
-            """, ct);
-        await tx.CommitAsync(ct);
+        await db.InTransactionAsync(async token =>
+        {
+            await fence.EnsureCurrentAsync(db, token);
+            await ArtifactRows.UpsertAsync(db, fence.RunId, fence.StepId, name, sha, layout, kind, size, await DbClock.NowAsync(db, token), token);
+        }, ct);
     }
 }

@@ -44,9 +44,8 @@ public sealed class StepJob(
         var step = await db.StepRuns.AsNoTracking().FirstOrDefaultAsync(s => s.RunId == runId && s.StepId == stepId, ct);
         if (step is null) return null;
         var token = Guid.NewGuid().ToString("N");
-        var now = await DbClock.NowAsync(db, ct);
         var won = await StateWriter.StepAsync(db, step, StepStatus.Queued, StepStatus.Running, Actor.Worker(options.WorkerName),
-            $"attempt {step.Attempt + 1} started", u => u
+            $"attempt {step.Attempt + 1} started", (u, now) => u
                 .SetProperty(s => s.Attempt, s => s.Attempt + 1)
                 .SetProperty(s => s.AttemptToken, token)
                 .SetProperty(s => s.Worker, options.WorkerName)
@@ -56,7 +55,7 @@ public sealed class StepJob(
                 .SetProperty(s => s.ProgressDone, (double?)null)
                 .SetProperty(s => s.ProgressTotal, (double?)null)
                 .SetProperty(s => s.ProgressMessage, (string?)null),
-            ct: ct, where: s => db.Runs.Any(r => r.Id == s.RunId && r.Status == RunStatus.Running));
+            ct: ct, where: s => db.Runs.Any(r => r.Id == s.RunId && r.Status == RunStatus.Running), newToken: token);
         if (!won)
         {
             logger.LogDebug("run {RunId} step {StepId}: not claimable (duplicate pick-up, final, or run not running)", runId, stepId);
@@ -157,7 +156,7 @@ public sealed class StepJob(
         catch (Exception e)
         {
             log.Warn(e.ToString());
-            var message = e is StepFailedException or StepInputException or ArtifactNotFoundException or ArtifactCorruptedException
+            var message = e is StepFailedException or StepInputException or ArtifactNotFoundException or ArtifactCorruptedException or ArtifactStoreUnavailableException
                 ? e.Message : $"{e.GetType().Name}: {e.Message}";
             await Flush(metrics, log);
             await outcomes.FailAsync(fence, definition, message, CancellationToken.None);

@@ -34,24 +34,28 @@ public sealed class WorkflowEngine(
     {
         var definition = definitions.Parse(record);
         var owner = options.ProcessLocalJobs ? RunOwner.Current : null;
-        var run = new RunRecord
-        {
-            Id = RunIds.New(), DefinitionId = record.Id, WorkflowName = record.Name, DefinitionVersion = record.Version,
-            Status = RunStatus.Running, Trigger = trigger, ParamsJson = boundParams.ToJsonString(), CreatedAt = DateTime.UtcNow,
-            OwnerHost = owner?.Host, OwnerPid = owner?.Pid, OwnerStartedAt = owner?.StartedAt, NoCache = noCache,
-        };
-        var steps = definition.Steps.Select(s => new StepRunRecord
-        {
-            RunId = run.Id, StepId = s.Id, StepType = s.Uses, Queue = s.Queue, Status = StepStatus.Pending,
-        }).ToList();
+        var runId = RunIds.New();
+        RunRecord run = null!;
         await using (var db = database.Create())
-        {
-            db.Runs.Add(run);
-            db.StepRuns.AddRange(steps);
-            StateWriter.Created(db, run, steps, trigger == RunTrigger.Schedule ? Actor.Schedule : Actor.User,
-                $"started ({trigger.ToString().ToLowerInvariant()}){(noCache ? ", --no-cache" : "")}");
-            await db.SaveChangesAsync(ct);
-        }
+            await db.InTransactionAsync(async token =>
+            {
+                var now = await DbClock.NowAsync(db, token);
+                run = new RunRecord
+                {
+                    Id = runId, DefinitionId = record.Id, WorkflowName = record.Name, DefinitionVersion = record.Version,
+                    Status = RunStatus.Running, Trigger = trigger, ParamsJson = boundParams.ToJsonString(), CreatedAt = now,
+                    OwnerHost = owner?.Host, OwnerPid = owner?.Pid, OwnerStartedAt = owner?.StartedAt, NoCache = noCache,
+                };
+                var steps = definition.Steps.Select(s => new StepRunRecord
+                {
+                    RunId = runId, StepId = s.Id, StepType = s.Uses, Queue = s.Queue, Status = StepStatus.Pending,
+                }).ToList();
+                db.Runs.Add(run);
+                db.StepRuns.AddRange(steps);
+                StateWriter.Created(db, run, steps, trigger == RunTrigger.Schedule ? Actor.Schedule : Actor.User,
+                    $"started ({trigger.ToString().ToLowerInvariant()}){(noCache ? ", --no-cache" : "")}", now);
+                await db.SaveChangesAsync(token);
+            }, ct);
         logger.LogInformation("run {RunId} of {Workflow} v{Version} started ({Trigger})", run.Id, record.Name, record.Version, trigger);
         await AdvanceAsync(run.Id, ct);
         return run;
@@ -80,10 +84,9 @@ public sealed class WorkflowEngine(
                 var needs = def.Needs.Select(n => steps[n]).ToList();
                 if (needs.FirstOrDefault(n => n.Status is StepStatus.Failed or StepStatus.Cancelled or StepStatus.Skipped) is { } why)
                 {
-                    var now = DateTime.UtcNow;
                     var reason = $"skipped: upstream step '{why.StepId}' {why.Status.ToString().ToLowerInvariant()}";
                     changed |= await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Skipped, Actor.Engine, reason,
-                        u => u.SetProperty(s => s.Error, reason).SetProperty(s => s.FinishedAt, now), ct: ct);
+                        (u, now) => u.SetProperty(s => s.Error, reason).SetProperty(s => s.FinishedAt, now), ct: ct);
                     continue;
                 }
                 if (needs.Any(n => n.Status != StepStatus.Succeeded)) continue;
@@ -109,9 +112,8 @@ public sealed class WorkflowEngine(
         catch (Exception e) when (e is ExpressionException or StepInputException or JsonException)
         {
             var error = $"step '{def.Id}': {e.Message}";
-            var failedAt = DateTime.UtcNow;
             return await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Failed, Actor.Engine, error,
-                u => u.SetProperty(s => s.Error, error).SetProperty(s => s.FinishedAt, failedAt), ct: ct);
+                (u, now) => u.SetProperty(s => s.Error, error).SetProperty(s => s.FinishedAt, now), ct: ct);
         }
         var inputsJson = CanonicalJson.Write(inputs);
         var key = StepCacheKey.Compute(def, type, inputs, inputsJson);
@@ -125,43 +127,33 @@ public sealed class WorkflowEngine(
                 return true;
         }
 
-        var now = DateTime.UtcNow;
         var cacheKey = key.Usable ? key.Value : null;
         var why = key.Usable ? (def.Cache && !run.NoCache ? "ready" : "ready (cache off)") : $"ready (not cacheable: {key.Why})";
         if (await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Queued, Actor.Engine, why,
-                u => u.SetProperty(s => s.InputsJson, inputsJson).SetProperty(s => s.CacheKey, cacheKey).SetProperty(s => s.QueuedAt, now), ct: ct))
+                (u, now) => u.SetProperty(s => s.InputsJson, inputsJson).SetProperty(s => s.CacheKey, cacheKey).SetProperty(s => s.QueuedAt, now), ct: ct))
             await dispatcher.EnqueueStepAsync(database, step.Id, run.Id, def.Id, def.Queue, TimeSpan.Zero, ct);
         return false;
     }
 
-    private static async Task<bool> ReuseAsync(T1DbContext db, RunRecord run, StepRunRecord step, StepRunRecord hit,
-        string inputsJson, string cacheKey, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var now = DateTime.UtcNow;
-        var won = await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Succeeded, Actor.Engine,
-            $"cached: same inputs as step '{hit.StepId}' of run {hit.RunId}", u => u
-                .SetProperty(s => s.InputsJson, inputsJson)
-                .SetProperty(s => s.CacheKey, cacheKey)
-                .SetProperty(s => s.OutputsJson, hit.OutputsJson)
-                .SetProperty(s => s.CachedFromRunId, hit.RunId)
-                .SetProperty(s => s.QueuedAt, now)
-                .SetProperty(s => s.StartedAt, now)
-                .SetProperty(s => s.FinishedAt, now), ct: ct);
-        if (!won) return false;
-        var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.RunId == hit.RunId && a.StepId == hit.StepId).ToListAsync(ct);
-        foreach (var a in artifacts)
+    private static Task<bool> ReuseAsync(T1DbContext db, RunRecord run, StepRunRecord step, StepRunRecord hit,
+        string inputsJson, string cacheKey, CancellationToken ct) =>
+        db.InTransactionAsync(async token =>
         {
-            await db.Database.ExecuteSqlAsync(
-                $"""
-                INSERT INTO artifacts ("RunId", "StepId", "Name", "Sha256", "Layout", "Kind", "Size", "CreatedAt")
-                VALUES ({run.Id}, {step.StepId}, {a.Name}, {a.Sha256}, {a.Layout}, {a.Kind}, {a.Size}, {now})
-                ON CONFLICT ("RunId", "StepId", "Name") DO NOTHING
-                """, ct);
-        }
-        await tx.CommitAsync(ct);
-        return true;
-    }
+            var now = await DbClock.NowAsync(db, token);
+            var won = await StateWriter.StepAsync(db, step, StepStatus.Pending, StepStatus.Succeeded, Actor.Engine,
+                $"cached: same inputs as step '{hit.StepId}' of run {hit.RunId}", (u, _) => u
+                    .SetProperty(s => s.InputsJson, inputsJson)
+                    .SetProperty(s => s.CacheKey, cacheKey)
+                    .SetProperty(s => s.OutputsJson, hit.OutputsJson)
+                    .SetProperty(s => s.CachedFromRunId, hit.RunId)
+                    .SetProperty(s => s.QueuedAt, now)
+                    .SetProperty(s => s.StartedAt, now)
+                    .SetProperty(s => s.FinishedAt, now), ct: token);
+            if (!won) return false;
+            foreach (var a in await db.Artifacts.AsNoTracking().Where(a => a.RunId == hit.RunId && a.StepId == hit.StepId).ToListAsync(token))
+                await ArtifactRows.UpsertAsync(db, run.Id, step.StepId, a.Name, a.Sha256, a.Layout, a.Kind, a.Size, now, token);
+            return true;
+        }, ct);
 
     /// <summary>The step's `with:` after expressions, plus declared defaults for what it leaves out.</summary>
     internal static JsonObject ResolveInputs(StepDefinition def, StepTypeDescriptor? type, Dictionary<string, StepRunRecord> steps, JsonObject @params)
@@ -194,10 +186,9 @@ public sealed class WorkflowEngine(
             : all.Any(s => s.Status is StepStatus.Cancelled) ? RunStatus.Cancelled
             : RunStatus.Succeeded;
         var error = failed.Count > 0 ? $"step '{failed[0].StepId}' failed: {failed[0].Error}" : null;
-        var now = DateTime.UtcNow;
         var reason = error ?? $"all {all.Count} step(s) settled";
         if (await StateWriter.RunAsync(db, run.Id, RunStatus.Running, status, Actor.Engine, reason,
-                u => u.SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, error), ct))
+                (u, now) => u.SetProperty(r => r.FinishedAt, now).SetProperty(r => r.Error, error), ct))
             logger.LogInformation("run {RunId} {Status}", run.Id, status);
     }
 }

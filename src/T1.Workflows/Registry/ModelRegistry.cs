@@ -38,24 +38,26 @@ public sealed class ModelRegistry(DatabaseFactory database)
     public async Task<PromotionOutcome> PromoteManuallyAsync(string modelName, int version, string user, CancellationToken ct = default)
     {
         await using var db = database.Create();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var model = await db.Models.FirstOrDefaultAsync(m => m.Name == modelName, ct)
-                    ?? throw new RegistryException($"model '{modelName}' is not registered; `t1 models` lists the registered ones");
-        var v = await db.ModelVersions.FirstOrDefaultAsync(x => x.ModelName == modelName && x.Version == version, ct)
-                ?? throw new RegistryException($"model '{modelName}' has no version {version}; `t1 models show {modelName}` lists its versions");
-        var now = DateTime.UtcNow;
-        var decision = new PromotionDecisionRecord
+        // a transient database error replays the whole decision (PostgresRetryStrategy)
+        return await db.InTransactionAsync(async token =>
         {
-            ModelName = modelName, Origin = "manual:" + Guid.NewGuid().ToString("N"), CandidateVersion = version,
-            ChampionVersion = model.ChampionVersion, Promoted = true, Metric = "manual", Margin = 0,
-            Reason = $"promoted by hand by {user}", DecidedBy = user, DecidedAt = now,
-        };
-        model.ChampionVersion = version;
-        model.UpdatedAt = now;
-        db.PromotionDecisions.Add(decision);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new PromotionOutcome(decision, v);
+            var model = await db.Models.FirstOrDefaultAsync(m => m.Name == modelName, token)
+                        ?? throw new RegistryException($"model '{modelName}' is not registered; `t1 models` lists the registered ones");
+            var v = await db.ModelVersions.FirstOrDefaultAsync(x => x.ModelName == modelName && x.Version == version, token)
+                    ?? throw new RegistryException($"model '{modelName}' has no version {version}; `t1 models show {modelName}` lists its versions");
+            var now = DateTime.UtcNow;
+            var decision = new PromotionDecisionRecord
+            {
+                ModelName = modelName, Origin = "manual:" + Guid.NewGuid().ToString("N"), CandidateVersion = version,
+                ChampionVersion = model.ChampionVersion, Promoted = true, Metric = "manual", Margin = 0,
+                Reason = $"promoted by hand by {user}", DecidedBy = user, DecidedAt = now,
+            };
+            model.ChampionVersion = version;
+            model.UpdatedAt = now;
+            db.PromotionDecisions.Add(decision);
+            await db.SaveChangesAsync(token);
+            return new PromotionOutcome(decision, v);
+        }, ct);
     }
 
     /// <summary>Every model with its champion and version count, by name.</summary>
@@ -102,43 +104,45 @@ public sealed class ModelRegistry(DatabaseFactory database)
     private async Task<PromotionOutcome> DecideAsync(PromotionCandidate c, PromotionRule rule, double margin, CancellationToken ct)
     {
         await using var db = database.Create();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var now = DateTime.UtcNow;
-        var model = await db.Models.FirstOrDefaultAsync(m => m.Name == c.ModelName, ct);
-        if (model is null)
+        // a transient database error replays the whole decision (PostgresRetryStrategy)
+        return await db.InTransactionAsync(async token =>
         {
-            model = new ModelRecord { Name = c.ModelName, CreatedAt = now, UpdatedAt = now };
-            db.Models.Add(model);
-        }
-        int next = 1 + (await db.ModelVersions.Where(v => v.ModelName == c.ModelName).MaxAsync(v => (int?)v.Version, ct) ?? 0);
-        var version = new ModelVersionRecord
-        {
-            ModelName = c.ModelName, Version = next, CheckpointSha256 = c.CheckpointSha256, ReportSha256 = c.ReportSha256,
-            AccuracyJson = JsonSerializer.Serialize(c.Accuracy.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value)),
-            RunId = c.RunId, StepId = c.StepId, CreatedAt = now,
-        };
-        db.ModelVersions.Add(version);
+            var now = DateTime.UtcNow;
+            var model = await db.Models.FirstOrDefaultAsync(m => m.Name == c.ModelName, token);
+            if (model is null)
+            {
+                model = new ModelRecord { Name = c.ModelName, CreatedAt = now, UpdatedAt = now };
+                db.Models.Add(model);
+            }
+            int next = 1 + (await db.ModelVersions.Where(v => v.ModelName == c.ModelName).MaxAsync(v => (int?)v.Version, token) ?? 0);
+            var version = new ModelVersionRecord
+            {
+                ModelName = c.ModelName, Version = next, CheckpointSha256 = c.CheckpointSha256, ReportSha256 = c.ReportSha256,
+                AccuracyJson = JsonSerializer.Serialize(c.Accuracy.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value)),
+                RunId = c.RunId, StepId = c.StepId, CreatedAt = now,
+            };
+            db.ModelVersions.Add(version);
 
-        IReadOnlyDictionary<int, double>? championAccuracy = null;
-        if (model.ChampionVersion is { } cv)
-            championAccuracy = Accuracy(await db.ModelVersions.AsNoTracking().FirstAsync(v => v.ModelName == c.ModelName && v.Version == cv, ct));
-        var verdict = rule.Decide(c.Accuracy, championAccuracy, margin);
-        if (verdict.Promoted && c.Hold is { } hold)
-            verdict = verdict with { Promoted = false, Reason = $"kept the champion: {hold} (otherwise {verdict.Reason})" };
+            IReadOnlyDictionary<int, double>? championAccuracy = null;
+            if (model.ChampionVersion is { } cv)
+                championAccuracy = Accuracy(await db.ModelVersions.AsNoTracking().FirstAsync(v => v.ModelName == c.ModelName && v.Version == cv, token));
+            var verdict = rule.Decide(c.Accuracy, championAccuracy, margin);
+            if (verdict.Promoted && c.Hold is { } hold)
+                verdict = verdict with { Promoted = false, Reason = $"kept the champion: {hold} (otherwise {verdict.Reason})" };
 
-        var decision = new PromotionDecisionRecord
-        {
-            ModelName = c.ModelName, Origin = c.Origin, CandidateVersion = next, ChampionVersion = model.ChampionVersion,
-            Promoted = verdict.Promoted, Metric = rule.Metric, Margin = margin,
-            CandidateValue = verdict.CandidateValue, ChampionValue = verdict.ChampionValue,
-            Reason = verdict.Reason, DecidedBy = c.RunId is null ? c.Origin : $"run {c.RunId} step '{c.StepId}'", DecidedAt = now,
-        };
-        db.PromotionDecisions.Add(decision);
-        if (verdict.Promoted) model.ChampionVersion = next;
-        model.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new PromotionOutcome(decision, version);
+            var decision = new PromotionDecisionRecord
+            {
+                ModelName = c.ModelName, Origin = c.Origin, CandidateVersion = next, ChampionVersion = model.ChampionVersion,
+                Promoted = verdict.Promoted, Metric = rule.Metric, Margin = margin,
+                CandidateValue = verdict.CandidateValue, ChampionValue = verdict.ChampionValue,
+                Reason = verdict.Reason, DecidedBy = c.RunId is null ? c.Origin : $"run {c.RunId} step '{c.StepId}'", DecidedAt = now,
+            };
+            db.PromotionDecisions.Add(decision);
+            if (verdict.Promoted) model.ChampionVersion = next;
+            model.UpdatedAt = now;
+            await db.SaveChangesAsync(token);
+            return new PromotionOutcome(decision, version);
+        }, ct);
     }
 
     private static void ValidateName(string name)

@@ -42,10 +42,12 @@ public sealed class PlatformHarness : IAsyncDisposable
             options.Artifacts.S3.SecretKey = settings["Artifacts:S3:SecretKey"];
             options.Artifacts.S3.Bucket = settings["Artifacts:S3:Bucket"];
             options.Artifacts.S3.UseSsl = false;
+            options.Artifacts.S3.RetryMaxDelay = TimeSpan.FromSeconds(1);
         }
         options.Engine.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
         options.Engine.StaleAfter = TimeSpan.FromSeconds(2);
         options.Engine.RecoveryInterval = TimeSpan.FromMilliseconds(500);
+        options.Database.RetryMaxDelay = TimeSpan.FromSeconds(1);
         options.Worker.Queues = [queues];
         options.Worker.Count = 4;
         ConfigurationLoader.Normalise(options);

@@ -25,6 +25,8 @@ public sealed class WorkerProcess : IAsyncDisposable
         psi.Environment["T1__Engine__HeartbeatInterval"] = "00:00:00.200";
         psi.Environment["T1__Engine__StaleAfter"] = "00:00:03";
         psi.Environment["T1__Engine__RecoveryInterval"] = "00:00:00.500";
+        psi.Environment["T1__Database__RetryMaxDelay"] = "00:00:01"; // well under StaleAfter, as the README asks
+        psi.Environment["T1__Artifacts__S3__RetryMaxDelay"] = "00:00:01";
         if (s3)
             foreach (var (k, v) in S3Settings("t1-" + Path.GetFileName(dataDirectory)))
                 psi.Environment["T1__" + k.Replace(":", "__")] = v;
