@@ -9,7 +9,7 @@ public sealed partial class SynthesizeStep
 {
     public sealed partial class Inputs
     {
-        [StepInput(Data = DataRole.Training, Description = "jsonl only: path of the JSONL file of training problems on the worker (MATH-style problem/answer, GSM8K question/answer with '#### N', or any file with prompt_field and answer_field) — never a benchmark that an evaluate step reads.")]
+        [StepInput(Data = DataRole.Training, Description = "jsonl only: the training problems — a JSONL file on the worker or a dataset artifact (MATH-style problem/answer, GSM8K question/answer with '#### N', or any file with prompt_field and answer_field) — never a benchmark that an evaluate step reads.")]
         public string? Source { get; set; }
 
         [StepInput(Description = "jsonl only: the field with the problem text; empty = the first of prompt, problem, question that the file's first record has.")]

@@ -41,8 +41,10 @@ public sealed partial class SynthesizeStep
             key = options.ApiKey is null ? null : ApiKeySource.Parse(options.ApiKey).Resolve();
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException) { throw new StepFailedException(At(e.Message)); }
-        if (!File.Exists(inputs.Source)) throw new StepFailedException(At($"source '{inputs.Source}' does not exist on this worker"));
-        var problems = StepProblems.FromFile(inputs.Source, inputs.Count, inputs.Source, inputs.PromptField, inputs.AnswerField, inputs.IdField).Problems;
+        var sourcePath = inputs.Source;
+        if (ArtifactRef.TryParse(inputs.Source, out var artifact)) sourcePath = await context.Artifacts.GetLocalPathAsync(artifact, cancellationToken);
+        else if (!File.Exists(sourcePath)) throw new StepFailedException(At($"source '{inputs.Source}' does not exist on this worker"));
+        var problems = StepProblems.FromFile(sourcePath, inputs.Count, inputs.Source, inputs.PromptField, inputs.AnswerField, inputs.IdField).Problems;
         if (problems.Count == 0) throw new StepFailedException(At($"source '{inputs.Source}' has no problems"));
 
         var folder = context.StepDirectory ?? context.WorkDirectory;
