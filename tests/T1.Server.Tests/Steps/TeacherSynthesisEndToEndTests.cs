@@ -4,6 +4,7 @@ using T1.Ml.Tasks;
 using T1.Server.Auth;
 using T1.Server.Tests.Portal;
 using T1.Server.Tests.Serving;
+using T1.Storage.Database;
 using T1.Workflows.Engine;
 using T1.Workflows.Steps;
 
