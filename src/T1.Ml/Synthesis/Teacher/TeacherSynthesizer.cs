@@ -41,8 +41,11 @@ public sealed class TeacherSynthesizer(TeacherOptions options, TeacherClient cli
     public static IReadOnlyList<SynthesizedTrace> Dataset(IReadOnlyList<Problem> problems, IEnumerable<TeacherTraceRecord> records) =>
         records.Where(r => r.Accepted && r.Response is not null && r.Problem < problems.Count)
             .OrderBy(r => r.Problem).ThenBy(r => r.Sample)
-            .Select(r => problems[r.Problem] is var p ? new SynthesizedTrace(p.Prompt, r.Response!, p.Answer, p.Task, p.Difficulty) : null!)
+            .Select(r => Trace(problems[r.Problem], r.Response!))
             .ToList();
+
+    private static SynthesizedTrace Trace(Problem problem, string response) =>
+        new(problem.Prompt, response, problem.Answer, problem.Task, problem.Difficulty);
 
     /// <summary>The seed sent with sample <paramref name="sample"/> of a problem: stable across runs, resumes and orderings.</summary>
     public int SeedOf(string problemId, int sample)
