@@ -151,19 +151,21 @@ public sealed class DecodeEngine : IDisposable
         DecodeMetrics.BatchSize.Record(b, _tag);
         var last = _logits!.to(float32); // (b, V)
         var next = Choose(last);         // (b)
-        var logp = last.log_softmax(-1); // (b, V)
-        var chosenLogp = logp.gather(1, next.unsqueeze(1)).squeeze(1); // (b)
-        int k = _rows.Max(r => r.TopLogProbs);
+        int k = _rows.Max(r => r.TopLogProbs); // -1: no row asked for log-probabilities
         long[]? topIds = null;
-        float[]? topLogp = null;
-        if (k > 0)
+        float[]? logpHost = null, topLogp = null;
+        if (k >= 0)
         {
-            var (values, indices) = logp.topk(k, dim: -1); // (b, k)
-            topIds = indices.cpu().data<long>().ToArray();
-            topLogp = values.cpu().data<float>().ToArray();
+            var logp = last.log_softmax(-1); // (b, V)
+            logpHost = logp.gather(1, next.unsqueeze(1)).squeeze(1).cpu().data<float>().ToArray(); // (b)
+            if (k > 0)
+            {
+                var (values, indices) = logp.topk(k, dim: -1); // (b, k)
+                topIds = indices.cpu().data<long>().ToArray();
+                topLogp = values.cpu().data<float>().ToArray();
+            }
         }
-        var nextHost = next.cpu().data<long>().ToArray();
-        var logpHost = chosenLogp.cpu().data<float>().ToArray();
+        var nextHost = next.cpu().data<long>().ToArray(); // the step's one host sync when no log-probabilities are asked
         Interlocked.Increment(ref _steps);
         DecodeMetrics.Tokens.Add(b, _tag);
 
@@ -181,7 +183,7 @@ public sealed class DecodeEngine : IDisposable
             IReadOnlyList<TopLogProb> top = row.TopLogProbs > 0
                 ? Enumerable.Range(0, row.TopLogProbs).Select(i => new TopLogProb(_tokenizer.Decode([(int)topIds![j * k + i]]), topLogp![j * k + i])).ToList()
                 : [];
-            switch (row.Accept((int)nextHost[j], logpHost[j], top))
+            switch (row.Accept((int)nextHost[j], logpHost?[j] ?? float.NaN, top))
             {
                 case RowOutcome.Continue: keep.Add(j); break;
                 case RowOutcome.Prefill: _again.Enqueue(row); break;

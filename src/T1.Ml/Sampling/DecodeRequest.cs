@@ -36,6 +36,9 @@ public sealed record DecodeRequest
     /// <summary>Most thinking tokens; past it the thinking is cut and the answer forced (<see cref="BudgetForcing"/>). Null = no limit.</summary>
     public int? ThinkingBudget { get; init; }
 
+    /// <summary>Keep decoding past end of text (benchmarks: every choice runs to <see cref="MaxTokens"/>).</summary>
+    public bool IgnoreEos { get; init; }
+
     /// <summary>Ends the generation (the client went away).</summary>
     public CancellationToken Cancellation { get; init; }
 

@@ -84,7 +84,7 @@ internal sealed class DecodeRow : IDisposable
                 reasoning = _reasoning.Flush();
                 Sequence.Add(token);
             }
-            else if (token == sp.EndOfText) finish = "stop";
+            else if (token == sp.EndOfText && !_request.IgnoreEos) finish = "stop";
             else if (_request.ThinkingBudget is { } budget && _thinking.Count >= budget)
             {
                 // The thinking would pass its budget: cut it and force the answer, as evaluate does. The token
@@ -107,7 +107,7 @@ internal sealed class DecodeRow : IDisposable
                 Sequence.Add(token);
             }
         }
-        else if (token == sp.EndOfText) finish = "stop";
+        else if (token == sp.EndOfText && !_request.IgnoreEos) finish = "stop";
         else
         {
             _answerTokens++;

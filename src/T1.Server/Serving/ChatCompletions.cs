@@ -30,7 +30,7 @@ public static class ChatCompletions
             {
                 Prompt = prompt, Temperature = request.Temperature, TopP = request.TopP, MaxTokens = request.MaxTokens, Stop = request.Stop,
                 Choices = request.N, Seed = request.Seed, LogProbs = request.LogProbs, TopLogProbs = request.TopLogProbs,
-                ThinkingBudget = request.ThinkingBudget, Cancellation = http.RequestAborted,
+                ThinkingBudget = request.ThinkingBudget, IgnoreEos = request.IgnoreEos, Cancellation = http.RequestAborted,
             };
             ChannelReader<DecodeDelta> deltas;
             try { deltas = engine.Submit(decode); }

@@ -21,6 +21,7 @@ public sealed record ChatRequest
     public bool Stream { get; init; }
     public bool IncludeUsage { get; init; }
     public int? ThinkingBudget { get; init; }
+    public bool IgnoreEos { get; init; }
 
     private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant"];
 
@@ -67,6 +68,7 @@ public sealed record ChatRequest
                 Stream = Bool(root, "stream") ?? false,
                 IncludeUsage = root.TryGetProperty("stream_options", out var so) && so.ValueKind == JsonValueKind.Object && (Bool(so, "include_usage") ?? false),
                 ThinkingBudget = Int(root, "thinking_budget"),
+                IgnoreEos = Bool(root, "ignore_eos") ?? false,
             };
             if (request.Temperature is < 0 or > 2) throw ServingException.Invalid("temperature", $"temperature must be in [0, 2], got {request.Temperature}");
             if (request.TopP is <= 0 or > 1) throw ServingException.Invalid("top_p", $"top_p must be in (0, 1], got {request.TopP}");

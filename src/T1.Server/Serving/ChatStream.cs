@@ -29,8 +29,9 @@ internal static class ChatStream
             await foreach (var d in deltas.ReadAllAsync(http.RequestAborted))
             {
                 if (d.Finish is not null) usage[d.Choice] = d.Usage;
+                // One flush for all the deltas ready now (a batch step hands out many at once).
                 await SendAsync(response, buffer, json => Chunk(json, id, created, model, request, d.Choice, role: false, d.Reasoning, d.Content,
-                    request.LogProbs ? d.LogProbs : null, d.Finish));
+                    request.LogProbs ? d.LogProbs : null, d.Finish), flush: !deltas.TryPeek(out _));
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -82,13 +83,13 @@ internal static class ChatStream
         json.WriteString("system_fingerprint", model);
     }
 
-    private static async Task SendAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Action<Utf8JsonWriter> write)
+    private static async Task SendAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Action<Utf8JsonWriter> write, bool flush = true)
     {
         buffer.Clear();
         using (var json = new Utf8JsonWriter(buffer)) write(json);
         await response.Body.WriteAsync("data: "u8.ToArray());
         await response.Body.WriteAsync(buffer.WrittenMemory);
         await response.Body.WriteAsync("\n\n"u8.ToArray());
-        await response.Body.FlushAsync();
+        if (flush) await response.Body.FlushAsync();
     }
 }

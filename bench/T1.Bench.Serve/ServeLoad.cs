@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using T1.Bench.Ml;
+using T1.Server.Hosting;
+using T1.Server.Serving;
+using T1.Storage.Artifacts;
+using T1.Workflows.Engine;
+using T1.Workflows.Registry;
+
+namespace T1.Bench.Serve;
+
+/// <summary>
+/// Total generated tokens/s of <c>--concurrent</c> streaming requests at once against the same requests one at a
+/// time, on one model of one `t1 serve --models-only` host (this process, loopback HTTP, embedded storage), and the
+/// time to first token under the concurrent load. Every request decodes exactly <c>--tokens</c> tokens (ignore_eos).
+/// </summary>
+public static class ServeLoad
+{
+    public static async Task<int> RunAsync(Args a)
+    {
+        var preset = a.Str("model", "tiny");
+        int vocab = a.Int("vocab-size", 512), concurrent = a.Int("concurrent", 16), tokens = a.Int("tokens", 128);
+        int sequential = a.Int("sequential", 4), threads = a.Int("threads", 1);
+        a.CheckAllUsed();
+        TorchSharp.torch.set_num_threads(threads);
+
+        var dir = Directory.CreateTempSubdirectory("t1-bench-serve-").FullName;
+        var options = new T1Options { DataDirectory = dir };
+        options.Serving.Device = "cpu";
+        options.Serving.MaxBatch = Math.Max(32, concurrent);
+        ConfigurationLoader.Normalise(options);
+        await using var app = ServingApp.Build(options, "http://127.0.0.1:0", l => l.ClearProviders());
+        await app.StartAsync();
+        var address = app.Urls.First();
+        var (manifest, _) = await ArtifactManifest.PutDirectoryAsync(app.Services.GetRequiredService<ArtifactStore>(), BenchModel.Save(preset, vocab, Path.Combine(dir, "model")), default);
+        await app.Services.GetRequiredService<ModelRegistry>().PromoteAsync(new PromotionCandidate("bench", "bench", manifest.Sha256, null,
+            new Dictionary<int, double> { [1] = 0 }, null, null), PromotionRule.Parse("accuracy"), 0);
+        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
+        Console.WriteLine($"Serving load · model {preset} (vocab {vocab}, random weights) · {tokens} tokens a request (ignore_eos), temperature 1 · torch threads {threads} · {Environment.ProcessorCount} cores");
+
+        await StreamAsync(http, 0, 8); // warm-up: loads the model
+        var clock = Stopwatch.StartNew();
+        var alone = new List<Result>();
+        for (int i = 0; i < sequential; i++) alone.Add(await StreamAsync(http, i, tokens));
+        double aloneSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var together = await Task.WhenAll(Enumerable.Range(0, concurrent).Select(i => StreamAsync(http, 100 + i, tokens)));
+        double togetherSeconds = clock.Elapsed.TotalSeconds;
+
+        double aloneRate = alone.Sum(r => r.Tokens) / aloneSeconds, togetherRate = together.Sum(r => r.Tokens) / togetherSeconds;
+        var ttft = together.Select(r => r.FirstTokenSeconds * 1000).Order().ToArray();
+        var ttftAlone = alone.Select(r => r.FirstTokenSeconds * 1000).Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT one at a time: {sequential} requests, {alone.Sum(r => r.Tokens)} tokens in {aloneSeconds:F2} s = {aloneRate:F0} tokens/s · TTFT p50 {Percentile(ttftAlone, 0.5):F1} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT {concurrent} concurrent: {together.Sum(r => r.Tokens)} tokens in {togetherSeconds:F2} s = {togetherRate:F0} tokens/s ({togetherRate / aloneRate:F1}× one at a time) · TTFT p50 {Percentile(ttft, 0.5):F1} ms, p99 {Percentile(ttft, 0.99):F1} ms"));
+        await app.StopAsync();
+        try { Directory.Delete(dir, true); } catch (IOException) { }
+        return 0;
+    }
+
+    private sealed record Result(int Tokens, double FirstTokenSeconds);
+
+    private static async Task<Result> StreamAsync(HttpClient http, int seed, int tokens)
+    {
+        var clock = Stopwatch.StartNew();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new
+            {
+                model = "bench", messages = new[] { new { role = "user", content = $"Compute {seed % 37}+{seed % 11}." } },
+                max_tokens = tokens, temperature = 1, seed, ignore_eos = true, stream = true, stream_options = new { include_usage = true },
+            }),
+        };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        double first = double.NaN;
+        int generated = 0;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith("data: {", StringComparison.Ordinal)) continue;
+            var chunk = JsonNode.Parse(line[6..])!;
+            if (double.IsNaN(first) && chunk["choices"]!.AsArray().Any(c => c!["delta"]!["reasoning_content"] is not null || (c["delta"]!["content"]?.GetValue<string>().Length ?? 0) > 0))
+                first = clock.Elapsed.TotalSeconds;
+            if (chunk["usage"] is JsonObject usage) generated = usage["completion_tokens"]!.GetValue<int>();
+        }
+        if (generated != tokens) throw new InvalidOperationException($"request {seed} generated {generated} tokens, not {tokens}");
+        return new Result(generated, double.IsNaN(first) ? clock.Elapsed.TotalSeconds : first);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}
