@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -172,6 +173,31 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         var longPrompt = string.Join(" ", Enumerable.Repeat("Compute 3+4.", 100));
         await Expect(Json($$"""{"model": "tiny", "messages": [{"role": "user", "content": "{{longPrompt}}"}]}"""), HttpStatusCode.BadRequest, "messages",
             $"the messages are {TinyReasoner.Tokenizer.Encode(longPrompt + "\n").Count + 1} tokens in tiny@v1's chat format, but its context is 128 positions; shorten them");
+    }
+
+    [Fact]
+    public async Task Serving_RecordsTokensTimeToFirstTokenQueueTimeAndBatchSize_OnTheT1ServingMeter()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == "T1.Serving") l.EnableMeasurementEvents(instrument); };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "model" && (string?)tag.Value == "tiny@v1") seen.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value);
+        }
+        listener.SetMeasurementEventCallback<long>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<int>((i, v, t, _) => Record(i, v, t));
+        listener.SetMeasurementEventCallback<double>((i, v, t, _) => Record(i, v, t));
+        listener.Start();
+
+        var (_, body) = await PostAsync(new { model = "tiny", messages = Ask("Compute 3+4."), temperature = 0 });
+
+        Assert.True(seen.GetValueOrDefault("t1.serving.tokens") >= body["usage"]!["completion_tokens"]!.GetValue<int>());
+        Assert.True(seen.GetValueOrDefault("t1.serving.batch_size") >= 1);
+        Assert.True(seen.ContainsKey("t1.serving.time_to_first_token"));
+        Assert.True(seen.ContainsKey("t1.serving.queue_time"));
+        Assert.True(seen.GetValueOrDefault("t1.serving.choice_tokens_per_second") > 0);
     }
 
     [Fact]
