@@ -55,7 +55,7 @@ public sealed record TeacherOptions
     /// <summary>First back-off delay; it doubles per retry (with jitter) unless the endpoint says Retry-After.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Longest wait between two tries, Retry-After included.</summary>
+    /// <summary>Longest exponential back-off between two tries; a server's Retry-After is honoured as sent, even when longer.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The cost of one response from its token counts.</summary>

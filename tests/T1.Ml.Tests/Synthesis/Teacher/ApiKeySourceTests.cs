@@ -32,4 +32,25 @@ public sealed class ApiKeySourceTests
         try { Assert.Equal("key-123", source.Resolve()); }
         finally { Environment.SetEnvironmentVariable(name, null); }
     }
+
+    [Fact]
+    public void Resolve_ReadsTheSecretFile_FromTheSecretsFolder()
+    {
+        var dir = Directory.CreateTempSubdirectory("t1-secrets-").FullName;
+        var before = Environment.GetEnvironmentVariable(ApiKeySource.SecretsDirVariable);
+        Environment.SetEnvironmentVariable(ApiKeySource.SecretsDirVariable, dir);
+        try
+        {
+            var source = ApiKeySource.Parse("secret:teacher-key");
+            var e = Assert.Throws<InvalidOperationException>(source.Resolve);
+            Assert.Equal($"teacher_api_key: secret 'teacher-key' is not in the secrets folder {dir} of this worker; mount it there (or set T1_SECRETS_DIR) and retry the step", e.Message);
+            File.WriteAllText(Path.Combine(dir, "teacher-key"), "key-456\n");
+            Assert.Equal("key-456", source.Resolve());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ApiKeySource.SecretsDirVariable, before);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
