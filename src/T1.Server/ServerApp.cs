@@ -32,6 +32,7 @@ public static class ServerApp
         var mode = AccessMode.For(options.Auth, urls);
         builder.Services.AddT1Access(options, mode);
         builder.Services.AddServing(options);
+        builder.Services.AddT1Telemetry();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -51,6 +52,7 @@ public static class ServerApp
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous().ExcludeFromDescription();
         app.MapT1Api();
         app.MapServing();
+        app.MapT1Metrics();
         app.MapKeysApi();
         app.MapUsersApi();
         app.MapAccountEndpoints();

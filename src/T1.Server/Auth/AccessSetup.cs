@@ -69,10 +69,10 @@ public static class AccessSetup
         return services;
     }
 
-    /// <summary>Browsers are sent to /login; the API and scripts get a bare status code.</summary>
+    /// <summary>Browsers are sent to /login; the API, the model API, the metrics scrape and scripts get a bare status code.</summary>
     private static Task Answer(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status, bool redirect)
     {
-        if (redirect && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/v1") && !context.Request.Path.StartsWithSegments("/_blazor"))
+        if (redirect && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/v1") && !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/_blazor"))
             context.Response.Redirect(context.RedirectUri);
         else
             context.Response.StatusCode = status;

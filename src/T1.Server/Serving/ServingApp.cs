@@ -10,7 +10,7 @@ namespace T1.Server.Serving;
 
 /// <summary>
 /// `t1 serve --models-only`: a host for a GPU machine that serves only the model API (<c>/v1</c>) and
-/// <c>/healthz</c> from the shared registry and artifact store — no portal, no dashboard, no worker. Access works as
+/// <c>/healthz</c> and <c>/metrics</c> from the shared registry and artifact store — no portal, no dashboard, no worker. Access works as
 /// in `t1 serve` (open on loopback, API keys otherwise).
 /// </summary>
 public static class ServingApp
@@ -24,6 +24,7 @@ public static class ServingApp
         var mode = AccessMode.For(options.Auth, urls);
         builder.Services.AddT1Access(options, mode);
         builder.Services.AddServing(options);
+        builder.Services.AddT1Telemetry();
         var app = builder.Build();
         app.UseT1Security(mode);
         app.UseServingErrors();
@@ -31,6 +32,7 @@ public static class ServingApp
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
         app.MapServing();
+        app.MapT1Metrics();
         return app;
     }
 }

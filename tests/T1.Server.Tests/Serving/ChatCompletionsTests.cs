@@ -198,6 +198,13 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         Assert.True(seen.ContainsKey("t1.serving.time_to_first_token"));
         Assert.True(seen.ContainsKey("t1.serving.queue_time"));
         Assert.True(seen.GetValueOrDefault("t1.serving.choice_tokens_per_second") > 0);
+
+        // The same instruments as Prometheus text at /metrics (OpenTelemetry, every T1.* meter).
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _server.Client().GetAsync("/metrics")).StatusCode);
+        var text = await _viewer.GetStringAsync("/metrics");
+        Assert.Contains("t1_serving_tokens", text);
+        Assert.Contains("t1_serving_time_to_first_token_seconds_bucket", text);
+        Assert.Contains("model=\"tiny@v1\"", text);
     }
 
     [Fact]
