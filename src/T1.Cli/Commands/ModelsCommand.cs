@@ -5,7 +5,7 @@ using T1.Workflows.Registry;
 
 namespace T1.Cli.Commands;
 
-/// <summary>`t1 models`, `t1 models show NAME`, `t1 models promote NAME VERSION`.</summary>
+/// <summary>`t1 models`, `t1 models show NAME`, `t1 models promote NAME VERSION` (aliases, archiving, descriptions: <see cref="ModelAliasCommands"/>).</summary>
 internal static class ModelsCommand
 {
     public static Command Create()
@@ -30,6 +30,10 @@ internal static class ModelsCommand
         });
         cmd.Subcommands.Add(CreateShow());
         cmd.Subcommands.Add(CreatePromote());
+        cmd.Subcommands.Add(ModelAliasCommands.Aliases());
+        cmd.Subcommands.Add(ModelAliasCommands.Archive(archive: true));
+        cmd.Subcommands.Add(ModelAliasCommands.Archive(archive: false));
+        cmd.Subcommands.Add(ModelAliasCommands.Describe());
         return cmd;
     }
 
@@ -47,15 +51,28 @@ internal static class ModelsCommand
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(name)}[/]  champion: {(m.Model.ChampionVersion is { } c ? $"[green]v{c}[/]" : "none")}");
 
             var versions = new Table().Border(TableBorder.Simple).Title("versions");
-            versions.AddColumns("version", "accuracy by budget", "run", "step", "checkpoint", "created");
+            versions.AddColumns("version", "aliases", "accuracy by budget", "run", "step", "checkpoint", "created", "description");
             foreach (var v in m.Versions)
             {
                 var acc = ModelRegistry.Accuracy(v).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}:{kv.Value:0.###}");
-                versions.AddRow((v.Version == m.Model.ChampionVersion ? "[green]" : "[default]") + $"v{v.Version}[/]", string.Join(" ", acc),
+                versions.AddRow((v.Version == m.Model.ChampionVersion ? "[green]" : "[default]") + $"v{v.Version}[/]" + (v.ArchivedAt is null ? "" : " [grey](archived)[/]"),
+                    Markup.Escape(string.Join(", ", m.AliasesOf(v.Version))), string.Join(" ", acc),
                     v.RunId ?? "", Markup.Escape(v.StepId ?? ""), "t1://artifacts/" + v.CheckpointSha256[..12] + "…",
-                    RunPrinter.Time(v.CreatedAt));
+                    RunPrinter.Time(v.CreatedAt), Markup.Escape(v.Description ?? ""));
             }
             AnsiConsole.Write(versions);
+
+            if (m.Aliases.Count > 0)
+                AnsiConsole.MarkupLine("aliases: " + string.Join("  ", m.Aliases.Select(a => $"[bold]{Markup.Escape(a.Alias)}[/] → v{a.Version}")));
+            if (m.AliasHistory.Count > 0)
+            {
+                var moves = new Table().Border(TableBorder.Simple).Title("alias moves (newest first)");
+                moves.AddColumns("when", "alias", "from", "to", "by", "why");
+                foreach (var e in m.AliasHistory)
+                    moves.AddRow(RunPrinter.Time(e.At), Markup.Escape(e.Alias), e.FromVersion is { } f ? $"v{f}" : "—", e.ToVersion is { } t ? $"v{t}" : "removed",
+                        Markup.Escape(e.By), Markup.Escape(e.Reason));
+                AnsiConsole.Write(moves);
+            }
 
             var decisions = new Table().Border(TableBorder.Simple).Title("decisions (newest first)");
             decisions.AddColumns("when", "candidate", "vs champion", "metric", "decision", "reason", "by");

@@ -15,6 +15,7 @@ public static class PortalEndpoints
         services.AddSingleton<PortalQueries>();
         services.AddSingleton<TraceReports>();
         services.AddSingleton<Artifacts.ArtifactBrowser>();
+        services.AddSingleton<T1.Workflows.Registry.ModelLineage>();
         return services;
     }
 

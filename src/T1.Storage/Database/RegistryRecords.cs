@@ -27,6 +27,12 @@ public sealed class ModelVersionRecord
     public string? RunId { get; set; }
     public string? StepId { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>Free text a person wrote about this version.</summary>
+    public string? Description { get; set; }
+    /// <summary>Tags as a JSON object of strings, {"dataset": "v2", …}.</summary>
+    public string TagsJson { get; set; } = "{}";
+    /// <summary>When the version was archived (hidden from lists, no alias may point at it); null while active.</summary>
+    public DateTime? ArchivedAt { get; set; }
 }
 
 /// <summary>

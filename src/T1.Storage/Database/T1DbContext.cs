@@ -21,6 +21,8 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
     public DbSet<ModelRecord> Models => Set<ModelRecord>();
     public DbSet<ModelVersionRecord> ModelVersions => Set<ModelVersionRecord>();
     public DbSet<PromotionDecisionRecord> PromotionDecisions => Set<PromotionDecisionRecord>();
+    public DbSet<ModelAliasRecord> ModelAliases => Set<ModelAliasRecord>();
+    public DbSet<AliasEventRecord> AliasEvents => Set<AliasEventRecord>();
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
 
@@ -106,6 +108,20 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("model_versions");
             e.HasIndex(x => new { x.ModelName, x.Version }).IsUnique();
             e.Property(x => x.ModelName).HasMaxLength(200);
+        });
+        b.Entity<ModelAliasRecord>(e =>
+        {
+            e.ToTable("model_aliases");
+            e.HasIndex(x => new { x.ModelName, x.Alias }).IsUnique();
+            e.Property(x => x.ModelName).HasMaxLength(200);
+            e.Property(x => x.Alias).HasMaxLength(100);
+        });
+        b.Entity<AliasEventRecord>(e =>
+        {
+            e.ToTable("alias_events");
+            e.HasIndex(x => new { x.ModelName, x.Id });
+            e.Property(x => x.ModelName).HasMaxLength(200);
+            e.Property(x => x.Alias).HasMaxLength(100);
         });
         b.Entity<PromotionDecisionRecord>(e =>
         {

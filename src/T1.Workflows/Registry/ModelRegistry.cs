@@ -9,7 +9,7 @@ namespace T1.Workflows.Registry;
 /// The model registry in the metadata store: versions (checkpoint, evaluation, producing run),
 /// a <c>champion</c> alias per model, and every promotion decision with its evidence.
 /// </summary>
-public sealed class ModelRegistry(DatabaseFactory database)
+public sealed partial class ModelRegistry(DatabaseFactory database)
 {
     /// <summary>
     /// Registers <paramref name="candidate"/> as a new version and decides whether it becomes champion.
@@ -35,27 +35,31 @@ public sealed class ModelRegistry(DatabaseFactory database)
     }
 
     /// <summary>Points the champion alias at <paramref name="version"/> by hand (admins), recording the decision.</summary>
-    public async Task<PromotionOutcome> PromoteManuallyAsync(string modelName, int version, string user, CancellationToken ct = default)
+    public async Task<PromotionOutcome> PromoteManuallyAsync(string modelName, int version, string user, CancellationToken ct = default, string? reason = null)
     {
         await using var db = database.Create();
         // a transient database error replays the whole decision (PostgresRetryStrategy)
         return await db.InTransactionAsync(async token =>
         {
             var model = await db.Models.FirstOrDefaultAsync(m => m.Name == modelName, token)
-                        ?? throw new RegistryException($"model '{modelName}' is not registered; `t1 models` lists the registered ones");
+                        ?? throw new RegistryException($"model '{modelName}' is not registered; `t1 models` lists the registered ones", notFound: true);
             var v = await db.ModelVersions.FirstOrDefaultAsync(x => x.ModelName == modelName && x.Version == version, token)
-                    ?? throw new RegistryException($"model '{modelName}' has no version {version}; `t1 models show {modelName}` lists its versions");
+                    ?? throw new RegistryException($"model '{modelName}' has no version {version}; `t1 models show {modelName}` lists its versions", notFound: true);
+            if (v.ArchivedAt is not null)
+                throw new RegistryException($"model '{modelName}' version {version} is archived; restore it (t1 models restore {modelName} {version}) before promoting it");
             var now = DateTime.UtcNow;
             var decision = new PromotionDecisionRecord
             {
                 ModelName = modelName, Origin = "manual:" + Guid.NewGuid().ToString("N"), CandidateVersion = version,
                 ChampionVersion = model.ChampionVersion, Promoted = true, Metric = "manual", Margin = 0,
-                Reason = $"promoted by hand by {user}", DecidedBy = user, DecidedAt = now,
+                Reason = reason ?? $"promoted by hand by {user}", DecidedBy = user, DecidedAt = now,
             };
+            var previous = model.ChampionVersion;
             model.ChampionVersion = version;
             model.UpdatedAt = now;
             db.PromotionDecisions.Add(decision);
             await db.SaveChangesAsync(token);
+            await MoveAliasAsync(db, modelName, ChampionAlias, previous, version, user, decision.Reason, decision.Id, now, token);
             return new PromotionOutcome(decision, v);
         }, ct);
     }
@@ -84,7 +88,9 @@ public sealed class ModelRegistry(DatabaseFactory database)
             .OrderByDescending(v => v.Version).ToListAsync(ct);
         var decisions = (await db.PromotionDecisions.AsNoTracking().Where(d => d.ModelName == modelName).ToListAsync(ct))
             .OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id).ToList();
-        return new ModelDetails(model, versions, decisions);
+        var aliases = await db.ModelAliases.AsNoTracking().Where(a => a.ModelName == modelName).OrderBy(a => a.Alias).ToListAsync(ct);
+        var history = await db.AliasEvents.AsNoTracking().Where(e => e.ModelName == modelName).OrderByDescending(e => e.Id).ToListAsync(ct);
+        return new ModelDetails(model, versions, decisions, aliases, history);
     }
 
     /// <summary>Accuracy per budget as stored on a version.</summary>
@@ -138,9 +144,11 @@ public sealed class ModelRegistry(DatabaseFactory database)
                 Reason = verdict.Reason, DecidedBy = c.RunId is null ? c.Origin : $"run {c.RunId} step '{c.StepId}'", DecidedAt = now,
             };
             db.PromotionDecisions.Add(decision);
+            var previous = model.ChampionVersion;
             if (verdict.Promoted) model.ChampionVersion = next;
             model.UpdatedAt = now;
             await db.SaveChangesAsync(token);
+            if (verdict.Promoted) await MoveAliasAsync(db, c.ModelName, ChampionAlias, previous, next, decision.DecidedBy, decision.Reason, decision.Id, now, token);
             return new PromotionOutcome(decision, version);
         }, ct);
     }
@@ -165,8 +173,16 @@ public sealed record PromotionOutcome(PromotionDecisionRecord Decision, ModelVer
 /// <summary>One line of <c>t1 models</c>.</summary>
 public sealed record ModelSummary(string Name, int? ChampionVersion, int Versions, int? LatestVersion, DateTime UpdatedAt);
 
-/// <summary>Everything about one model: versions and decisions, newest first.</summary>
-public sealed record ModelDetails(ModelRecord Model, IReadOnlyList<ModelVersionRecord> Versions, IReadOnlyList<PromotionDecisionRecord> Decisions);
+/// <summary>Everything about one model: versions, decisions and alias moves newest first; aliases by name.</summary>
+public sealed record ModelDetails(ModelRecord Model, IReadOnlyList<ModelVersionRecord> Versions, IReadOnlyList<PromotionDecisionRecord> Decisions,
+    IReadOnlyList<ModelAliasRecord> Aliases, IReadOnlyList<AliasEventRecord> AliasHistory)
+{
+    /// <summary>The aliases pointing at <paramref name="version"/>, by name.</summary>
+    public IEnumerable<string> AliasesOf(int version) => Aliases.Where(a => a.Version == version).Select(a => a.Alias);
+}
 
-/// <summary>A registry request a user can fix (unknown model or version, bad name).</summary>
-public sealed class RegistryException(string message) : Exception(message);
+/// <summary>A registry request a user can fix (unknown model or version, bad name); <see cref="NotFound"/> when something named does not exist.</summary>
+public sealed class RegistryException(string message, bool notFound = false) : Exception(message)
+{
+    public bool NotFound { get; } = notFound;
+}
