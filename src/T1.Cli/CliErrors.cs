@@ -32,7 +32,8 @@ internal static class CliErrors
     {
         CliException c => c.Message,
         WorkflowParamException p => p.Message,
-        DatabaseConfigurationException or DatabaseUnavailableException or ArtifactStoreUnavailableException => e.Message,
+        DatabaseConfigurationException or DatabaseUnavailableException or ArtifactStoreUnavailableException
+            or T1.Ml.Compute.ComputeConfigurationException => e.Message,
         NpgsqlException n when n.InnerException is System.Net.Sockets.SocketException s =>
             $"cannot reach PostgreSQL ({s.Message}); check --database / T1__Database__ConnectionString and that the server is running.",
         NpgsqlException n => $"PostgreSQL: {n.Message}; check --database / T1__Database__ConnectionString.",

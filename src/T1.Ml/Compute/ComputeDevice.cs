@@ -32,7 +32,7 @@ public sealed class ComputeDevice
     /// Picks the device from <paramref name="spec"/> (<c>auto|cpu|cuda|cuda:N</c>, see
     /// <see cref="DeviceSelector.Resolve"/>), sets torch's CPU thread count (default: all logical
     /// cores), seeds torch's generators, so two runs with the same seed draw the same numbers, and configures the
-    /// native heap (<see cref="NativeHeap"/>).
+    /// native heap (<see cref="NativeHeap"/>: its default mode, unless the host applied T1:Compute:NativeHeap before).
     /// </summary>
     public static ComputeDevice Initialize(string spec = "auto", long seed = 0, int? threads = null)
     {

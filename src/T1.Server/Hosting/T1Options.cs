@@ -32,6 +32,9 @@ public sealed class T1Options
 
     /// <summary>The OpenAI-compatible model API under /v1 (section <c>T1:Serving</c>).</summary>
     public T1.Server.Serving.ServingOptions Serving { get; set; } = new();
+
+    /// <summary>Process-wide compute settings: the native heap mode (section <c>T1:Compute</c>).</summary>
+    public T1.Ml.Compute.ComputeOptions Compute { get; set; } = new();
 }
 
 /// <summary>Where artifacts live (section <c>T1:Artifacts</c>).</summary>

@@ -23,6 +23,8 @@ public static class T1Services
     {
         // The embedded default keeps Hangfire's queue in this process: runs started here are owned by it.
         options.Engine.ProcessLocalJobs = !options.Database.IsPostgres;
+        // Process-wide, before any step allocates a tensor (a step's ComputeDevice.Initialize then changes nothing).
+        T1.Ml.Compute.NativeHeap.Configure(options.Compute.NativeHeap);
         services.AddHostedService<MigrationService>(); // first: hosted services start in registration order
         services.AddSingleton(options);
         services.AddSingleton(options.Engine);

@@ -1,0 +1,11 @@
+namespace T1.Ml.Compute;
+
+/// <summary>Process-wide compute settings (section <c>T1:Compute</c>).</summary>
+public sealed class ComputeOptions
+{
+    /// <summary>
+    /// glibc heap mode for CPU tensors (<see cref="NativeHeap"/>): <c>compact</c> (freed tensors go back to the system:
+    /// lowest peak memory, more time in page faults), <c>balanced</c> (two arenas only), or <c>glibc</c> (its defaults).
+    /// </summary>
+    public string NativeHeap { get; set; } = Compute.NativeHeap.Default;
+}
