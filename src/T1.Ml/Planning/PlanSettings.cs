@@ -18,8 +18,12 @@ public sealed record PlanSettings
     /// <summary>What a step's <c>device: auto</c> means to the planner: <c>cpu</c> or <c>cuda</c>.</summary>
     public string AutoDevice { get; init; } = "cpu";
 
-    /// <summary>The measured CPU baseline (bench/RESULTS.md).</summary>
-    public const long DefaultCpuRuntimeBytes = 950L << 20;
+    /// <summary>
+    /// The measured CPU baseline (bench/RESULTS.md, "Proof at Qwen2.5-0.5B shape"): a whole `t1 run` of the tiny preset
+    /// (synthesize, tokenizer training, sft) peaked at 448 MiB with the compact native heap, 28 MiB of it model terms.
+    /// (950 MiB before: measured with glibc's default heap, which kept freed buffers resident.)
+    /// </summary>
+    public const long DefaultCpuRuntimeBytes = 420L << 20;
 
     /// <summary>Whether a step's <c>device</c> input puts it on a GPU.</summary>
     public bool IsCuda(string? device)
