@@ -31,10 +31,13 @@ public sealed class MasterWeightsAdamW : AdamW
     public static MasterWeightsAdamW Create(DecoderLM model, double lr, double weightDecay, double beta1, double beta2, double eps)
     {
         var pairs = new List<(string, Parameter, Parameter)>();
+        // One float32 copy a parameter. (It was to(float32).clone(): two copies, the first left to a finaliser, so at
+        // Qwen2.5-0.5B's shape creating the masters briefly held 4 GB instead of 2 GB; bench/RESULTS.md.)
+        using (NewDisposeScope())
         using (no_grad())
         {
             foreach (var (name, p) in model.named_parameters())
-                pairs.Add((name, p, new Parameter(p.detach().to(float32).clone().DetachFromDisposeScope(), requires_grad: true)));
+                pairs.Add((name, p, new Parameter(p.detach().to(float32, copy: true).DetachFromDisposeScope(), requires_grad: true)));
         }
         var groups = new List<ParamGroup>
         {
