@@ -5,7 +5,7 @@ public sealed class ComputeOptions
 {
     /// <summary>
     /// glibc heap mode for CPU tensors (<see cref="NativeHeap"/>): <c>compact</c> (freed tensors go back to the system:
-    /// lowest peak memory, more time in page faults), <c>balanced</c> (two arenas only), or <c>glibc</c> (its defaults).
+    /// lowest peak memory, more time in page faults) or <c>glibc</c> (its defaults: faster, a higher peak).
     /// </summary>
     public string NativeHeap { get; set; } = Compute.NativeHeap.Default;
 }

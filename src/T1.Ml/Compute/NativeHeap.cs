@@ -14,9 +14,6 @@ public static class NativeHeap
     /// <summary>At most two arenas, and every block of 256 KiB or more mmapped, so freeing a tensor returns its pages.</summary>
     public const string Compact = "compact";
 
-    /// <summary>At most two arenas; glibc's adaptive mmap threshold (freed tensors are kept for reuse).</summary>
-    public const string Balanced = "balanced";
-
     /// <summary>glibc as it ships: an arena per thread (up to 8 per core), adaptive mmap threshold.</summary>
     public const string Glibc = "glibc";
 
@@ -24,7 +21,7 @@ public static class NativeHeap
     public const string Default = Compact;
 
     /// <summary>The modes, for messages and docs.</summary>
-    public static readonly IReadOnlyList<string> Modes = [Compact, Balanced, Glibc];
+    public static readonly IReadOnlyList<string> Modes = [Compact, Glibc];
 
     private const int M_MMAP_THRESHOLD = -3;
     private const int M_ARENA_MAX = -8;
@@ -44,8 +41,9 @@ public static class NativeHeap
         if (Interlocked.CompareExchange(ref _applied, name, null) is not null || !OperatingSystem.IsLinux()) return;
         try
         {
-            if (name != Glibc && Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null) mallopt(M_ARENA_MAX, 2);
-            if (name == Compact && Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null) mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+            if (name == Glibc) return;
+            if (Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is null) mallopt(M_ARENA_MAX, 2);
+            if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null) mallopt(M_MMAP_THRESHOLD, 256 * 1024);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
