@@ -1,8 +1,6 @@
 using System.Globalization;
 using Spectre.Console;
 using T1.Ml.Evaluation;
-using T1.Server.Portal;
-using T1.Server.Portal.Evaluation;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
 using T1.Workflows.Steps;
@@ -16,13 +14,13 @@ namespace T1.Cli;
 internal static class EvaluationPrinter
 {
     /// <summary>Prints the budget table and decisions of <paramref name="run"/>; prints nothing when it has no evaluate step that succeeded.</summary>
-    public static async Task PrintAsync(RunDetails run, TraceReports evaluations, ArtifactCache cache, string artifactsLocation, CancellationToken ct)
+    public static async Task PrintAsync(RunDetails run, ArtifactCache cache, string artifactsLocation, CancellationToken ct)
     {
         // the same reading of evaluate steps as the portal's run page: an unreadable report is shown, not thrown
         var reports = new List<(string Step, EvaluationReport Report, string Path)>();
-        foreach (var e in await evaluations.OfRunAsync(run, ct))
+        foreach (var e in await new RunEvaluations(cache).OfRunAsync(run, ct))
         {
-            if (e.Report is null) AnsiConsole.MarkupLine($"  [red]{Markup.Escape(e.Error ?? "")}[/]");
+            if (e.Report is null) AnsiConsole.MarkupLine($"  [red]{Markup.Escape($"cannot read the report of {e.StepId}: {e.Failure?.Message}")}[/]");
             else reports.Add((e.StepId, e.Report, await cache.GetLocalPathAsync(new ArtifactRef(e.Sha256), ct))); // already fetched: a lookup
         }
         if (reports.Count > 0)

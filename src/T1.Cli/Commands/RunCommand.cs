@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Reflection;
 using Microsoft.Extensions.Hosting;
 using T1.Server.Hosting;
-using T1.Server.Portal;
 using T1.Storage.Database;
 using T1.Workflows.Definitions;
 using T1.Workflows.Engine;
@@ -70,7 +69,7 @@ internal static class RunCommand
             Console.WriteLine("  embedded mode: running the steps in this process (Ctrl+C interrupts; `t1 resume` continues).");
         var status = await FollowAsync(host, run.Id, signal, ct);
         if (await host.Get<RunQueries>().GetAsync(run.Id, ct) is { } details)
-            await EvaluationPrinter.PrintAsync(details, new TraceReports(host.Get<DatabaseFactory>(), host.Get<ArtifactCache>()), host.Get<ArtifactCache>(), ArtifactsLocation(options), ct);
+            await EvaluationPrinter.PrintAsync(details, host.Get<ArtifactCache>(), ArtifactsLocation(options), ct);
         await host.StopAsync(CancellationToken.None);
         return ExitCode(status);
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
 using T1.Server.Hosting;
-using T1.Server.Portal;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
 
@@ -56,7 +55,7 @@ internal static class RunsCommands
             RunPrinter.Print(details);
             if (parse.GetValue(history)) RunPrinter.PrintHistory(await queries.HistoryAsync(run.Id, ct));
             var cache = new ArtifactCache(db, T1Services.CreateArtifactStore(options), options.Engine);
-            await EvaluationPrinter.PrintAsync(details, new TraceReports(db, cache), cache, RunCommand.ArtifactsLocation(options), ct);
+            await EvaluationPrinter.PrintAsync(details, cache, RunCommand.ArtifactsLocation(options), ct);
             return run.Status is RunStatus.Failed ? CliErrors.RunFailed : CliErrors.Ok;
         });
         return cmd;

@@ -32,25 +32,12 @@ public sealed class TraceReports(DatabaseFactory database, ArtifactCache cache)
     }
 
     /// <summary>
-    /// The reports of the run's succeeded evaluate steps, in step order. A report that cannot be read comes back
-    /// with its error instead of failing the page.
+    /// The reports of the run's succeeded evaluate steps, in step order (<see cref="RunEvaluations"/>). A report that
+    /// cannot be read comes back with its error instead of failing the page.
     /// </summary>
-    public async Task<IReadOnlyList<StepEvaluation>> OfRunAsync(RunDetails run, CancellationToken ct = default)
-    {
-        var result = new List<StepEvaluation>();
-        foreach (var s in run.Steps.Where(s => s.StepType == "evaluate" && s.Status == StepStatus.Succeeded))
-        {
-            if (!ArtifactRef.TryParse(StepJson.Member(s.OutputsJson, "report"), out var reference)) continue;
-            try
-            {
-                var folder = await cache.GetLocalPathAsync(reference, ct);
-                result.Add(new StepEvaluation(run.Run.Id, s.StepId, reference.Sha256, EvaluationReport.Load(folder), null));
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArtifactNotFoundException)
-            {
-                result.Add(new StepEvaluation(run.Run.Id, s.StepId, reference.Sha256, null, $"cannot read the report of {s.StepId}: {ErrorText.Of(e)}"));
-            }
-        }
-        return result;
-    }
+    public async Task<IReadOnlyList<StepEvaluation>> OfRunAsync(RunDetails run, CancellationToken ct = default) =>
+        (await new RunEvaluations(cache).OfRunAsync(run, ct))
+        .Select(e => new StepEvaluation(e.RunId, e.StepId, e.Sha256, e.Report,
+            e.Failure is null ? null : $"cannot read the report of {e.StepId}: {ErrorText.Of(e.Failure)}"))
+        .ToList();
 }

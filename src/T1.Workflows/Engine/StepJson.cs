@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace T1.Server.Portal.Evaluation;
+namespace T1.Workflows.Engine;
 
 /// <summary>Reads a member of a step run's inputs or outputs JSON.</summary>
 public static class StepJson
