@@ -20,6 +20,7 @@ root.Subcommands.Add(RegisterCommand.Create());
 root.Subcommands.Add(StepsCommand.Create());
 root.Subcommands.Add(GradeCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(GcCommand.Create());
 AccessCommands.AddTo(root);
 root.Subcommands.Add(HostCommands.CreateServe());
 root.Subcommands.Add(HostCommands.CreateWorker());

@@ -24,6 +24,9 @@ public sealed class T1Options
 
     public WorkerOptions Worker { get; set; } = new();
 
+    /// <summary>What `t1 gc` and its schedule keep (section <c>T1:Retention</c>).</summary>
+    public T1.Workflows.Retention.RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Sign-in and roles (section <c>T1:Auth</c>).</summary>
     public T1.Server.Auth.AuthOptions Auth { get; set; } = new();
 

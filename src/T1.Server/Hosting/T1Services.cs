@@ -41,6 +41,9 @@ public static class T1Services
         services.AddSingleton<Reconciler>();
         services.AddSingleton<ScheduleRegistry>();
         services.AddSingleton<T1.Workflows.Registry.ModelRegistry>();
+        services.AddSingleton(options.Retention);
+        services.AddSingleton<T1.Workflows.Retention.GarbageCollector>();
+        services.AddTransient<T1.Workflows.Retention.GcJob>();
         services.AddSingleton<IJobDispatcher, HangfireJobDispatcher>();
         services.AddTransient<StepJob>();
         services.AddTransient<ScheduledRunJob>();
@@ -75,7 +78,11 @@ public static class T1Services
                 o.ShutdownTimeout = TimeSpan.FromSeconds(10);
             });
         }
-        if (worker || reconcile) services.AddHostedService<ReconcilerService>();
+        if (worker || reconcile)
+        {
+            services.AddHostedService<ReconcilerService>();
+            services.AddHostedService<GcScheduleService>();
+        }
         return services;
     }
 
@@ -113,6 +120,18 @@ public static class StepCatalogs
 internal sealed class MigrationService(DatabaseFactory database) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Registers (or removes) the scheduled `t1 gc` from T1:Retention:Schedule when a server or worker starts.</summary>
+internal sealed class GcScheduleService(IRecurringJobManager recurring, T1.Workflows.Retention.RetentionOptions options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        T1.Workflows.Retention.GcSchedule.Apply(recurring, options);
+        return Task.CompletedTask;
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 

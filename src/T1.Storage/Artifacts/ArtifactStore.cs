@@ -53,7 +53,16 @@ public abstract class ArtifactStore
     /// <see cref="ArtifactNotFoundException"/> when absent.
     /// </summary>
     public abstract Task<byte[]> ReadPrefixAsync(string sha256, int count, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored blob with its size and when it was stored (for retention: `t1 gc`).</summary>
+    public abstract IAsyncEnumerable<StoredBlob> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a blob; deleting one that is not there is a no-op. Only retention (`t1 gc`) deletes.</summary>
+    public abstract Task DeleteAsync(string sha256, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A blob as listed by <see cref="ArtifactStore.ListAsync"/>.</summary>
+public sealed record StoredBlob(string Sha256, long Size, DateTime StoredAt);
 
 /// <summary>A stored blob: its sha256 (lowercase hex) and size in bytes.</summary>
 public sealed record BlobInfo(string Sha256, long Size);

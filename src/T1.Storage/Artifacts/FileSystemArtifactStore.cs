@@ -123,6 +123,27 @@ public sealed class FileSystemArtifactStore : ArtifactStore
         return buffer;
     }
 
+    public override async IAsyncEnumerable<StoredBlob> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var blobs = Path.Combine(_root, "sha256");
+        if (!Directory.Exists(blobs)) yield break;
+        foreach (var file in Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var name = Path.GetFileName(file);
+            if (!Sha256Key.IsValid(name)) continue; // not a blob (nothing else should be there)
+            var info = new FileInfo(file);
+            if (info.Exists) yield return new StoredBlob(name, info.Length, info.LastWriteTimeUtc);
+        }
+        await Task.CompletedTask;
+    }
+
+    public override Task DeleteAsync(string sha256, CancellationToken cancellationToken = default)
+    {
+        File.Delete(BlobPath(sha256)); // no-op when absent
+        return Task.CompletedTask;
+    }
+
     private FileStream OpenBlob(string path, string sha256)
     {
         try

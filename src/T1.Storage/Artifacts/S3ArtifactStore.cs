@@ -165,6 +165,34 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
         return prefix ?? throw new InvalidOperationException($"the S3 server returned no body for {Location}/{Sha256Key.RelativePath(sha256)}.");
     }
 
+    public override async IAsyncEnumerable<StoredBlob> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var prefix = _prefix.Length == 0 ? "sha256/" : $"{_prefix}/sha256/";
+        var items = new List<StoredBlob>();
+        await RetryAsync(async ct =>
+        {
+            items.Clear(); // a retry lists from the start
+            await EnsureBucketAsync(ct);
+            await foreach (var item in _client.ListObjectsEnumAsync(new ListObjectsArgs().WithBucket(_options.Bucket).WithPrefix(prefix).WithRecursive(true), ct))
+            {
+                var name = item.Key[(item.Key.LastIndexOf('/') + 1)..];
+                if (!item.IsDir && Sha256Key.IsValid(name))
+                    items.Add(new StoredBlob(name, (long)item.Size, item.LastModifiedDateTime?.ToUniversalTime() ?? DateTime.UnixEpoch));
+            }
+        }, cancellationToken);
+        foreach (var blob in items) yield return blob;
+    }
+
+    public override Task DeleteAsync(string sha256, CancellationToken cancellationToken = default)
+    {
+        var key = ObjectKey(sha256);
+        return RetryAsync(async ct =>
+        {
+            await EnsureBucketAsync(ct);
+            await _client.RemoveObjectAsync(new RemoveObjectArgs().WithBucket(_options.Bucket).WithObject(key), ct);
+        }, cancellationToken);
+    }
+
     public void Dispose()
     {
         _client.Dispose();

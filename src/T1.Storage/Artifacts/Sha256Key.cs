@@ -7,7 +7,7 @@ namespace T1.Storage.Artifacts;
 /// here before it builds a path or an object name from them, so no key can name anything
 /// outside the store (no '/', no '..', nothing but [0-9a-f]).
 /// </summary>
-internal static class Sha256Key
+public static class Sha256Key
 {
     public const int Length = 64;
 

@@ -290,4 +290,24 @@ public abstract class ArtifactStoreContractTests : IAsyncLifetime
         Assert.Equal(new BlobInfo(Sha256Hex(bytes), bytes.Length), blob);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(output));
     }
+
+    [Fact]
+    public async Task List_ShowsEveryBlobOnce_WithItsSizeAndTime_AndDelete_RemovesOnlyThatBlob()
+    {
+        var before = DateTime.UtcNow.AddMinutes(-1);
+        var a = await PutBytesAsync(RandomBytes(100, seed: 14));
+        var b = await PutBytesAsync(RandomBytes(200, seed: 15));
+        await PutBytesAsync(RandomBytes(100, seed: 14)); // the same content again: still one blob
+
+        var listed = new List<StoredBlob>();
+        await foreach (var x in Store.ListAsync()) listed.Add(x);
+        Assert.Equal(new[] { (a.Sha256, 100L), (b.Sha256, 200L) }.OrderBy(x => x.Item1), listed.Select(x => (x.Sha256, x.Size)).OrderBy(x => x.Item1));
+        Assert.All(listed, x => Assert.InRange(x.StoredAt, before, DateTime.UtcNow.AddMinutes(1)));
+
+        await Store.DeleteAsync(a.Sha256);
+        await Store.DeleteAsync(a.Sha256); // absent: a no-op
+        Assert.False(await Store.ExistsAsync(a.Sha256));
+        Assert.True(await Store.ExistsAsync(b.Sha256));
+        await Assert.ThrowsAsync<ArtifactNotFoundException>(() => Store.ReadAllBytesAsync(a.Sha256));
+    }
 }
