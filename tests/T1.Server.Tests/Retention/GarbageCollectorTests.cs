@@ -1,3 +1,5 @@
+using Hangfire;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using T1.Server.Tests.Platform;
@@ -114,5 +116,26 @@ public sealed class GarbageCollectorTests : IAsyncLifetime
 
         Assert.Equal(0, report.Blobs);
         Assert.True(await _p.Get<ArtifactStore>().ExistsAsync(fresh));
+    }
+
+    [Fact]
+    public void Schedule_RegistersTheRecurringJob_OffRemovesIt_ABadCronIsRefused()
+    {
+        var recurring = _p.Get<IRecurringJobManager>();
+        List<RecurringJobDto> Jobs()
+        {
+            using var connection = _p.Get<JobStorage>().GetConnection();
+            return connection.GetRecurringJobs();
+        }
+
+        GcSchedule.Apply(recurring, new RetentionOptions { Schedule = "0 4 * * *" });
+        Assert.Contains(Jobs(), j => j.Id == GcJob.JobId && j.Cron == "0 4 * * *" && j.Job.Queue == "cpu");
+        GcSchedule.Apply(recurring, new RetentionOptions { Schedule = "" });
+        Assert.Contains(Jobs(), j => j.Id == GcJob.JobId); // empty: left as registered
+        GcSchedule.Apply(recurring, new RetentionOptions { Schedule = "off" });
+        Assert.DoesNotContain(Jobs(), j => j.Id == GcJob.JobId);
+
+        var e = Assert.Throws<ArgumentException>(() => GcSchedule.Apply(recurring, new RetentionOptions { Schedule = "every day" }));
+        Assert.Equal("T1:Retention:Schedule 'every day' is not a cron expression (5 fields, UTC, e.g. '0 4 * * *' for 04:00 daily); set it to one, to 'off', or leave it empty.", e.Message);
     }
 }
