@@ -5,13 +5,14 @@ using T1.Ml.Compute;
 using T1.Ml.Sampling;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
+using T1.Workflows.Registry;
 using T1.Workflows.Steps;
 
 namespace T1.Server.Serving;
 
 /// <summary>
 /// Registry models as the /v1 API sees them. A model is named <c>NAME</c> (its champion, looked up on every
-/// request, so a promotion takes effect at once), <c>NAME@vN</c> (a version) or <c>NAME@champion</c>. Each
+/// request, so a promotion takes effect at once), <c>NAME@vN</c> (a version) or <c>NAME@alias</c> (any registry alias). Each
 /// version is loaded once, on first use, and shared by every request (one <see cref="DecodeEngine"/> each); at most
 /// <see cref="ServingOptions.MaxLoadedModels"/> stay loaded, the least recently used idle one leaving first.
 /// </summary>
@@ -32,38 +33,39 @@ public sealed class ServedModels(DatabaseFactory database, ArtifactCache artifac
         public long LastUsed { get; set; } = Environment.TickCount64;
     }
 
-    /// <summary>Every servable id: <c>NAME</c> for models with a champion, and <c>NAME@vN</c> for every version.</summary>
+    /// <summary>Every servable id: <c>NAME</c> for models with a champion, <c>NAME@alias</c> for every other alias, and <c>NAME@vN</c> for every version.</summary>
     public async Task<IReadOnlyList<(string Id, DateTime Created)>> ListAsync(CancellationToken ct)
     {
         await using var db = database.Create();
         var models = await db.Models.AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct);
         var versions = await db.ModelVersions.AsNoTracking().OrderBy(v => v.ModelName).ThenBy(v => v.Version).ToListAsync(ct);
+        var aliases = await db.ModelAliases.AsNoTracking().Where(a => a.Alias != ModelRegistry.ChampionAlias).OrderBy(a => a.Alias).ToListAsync(ct);
         var ids = new List<(string, DateTime)>();
         foreach (var m in models)
         {
             if (m.ChampionVersion is { } cv && versions.FirstOrDefault(v => v.ModelName == m.Name && v.Version == cv) is { } champion)
                 ids.Add((m.Name, champion.CreatedAt));
+            ids.AddRange(aliases.Where(a => a.ModelName == m.Name).Select(a => ($"{m.Name}@{a.Alias}", a.UpdatedAt)));
             ids.AddRange(versions.Where(v => v.ModelName == m.Name).Select(v => ($"{m.Name}@v{v.Version}", v.CreatedAt)));
         }
         return ids;
     }
 
-    /// <summary>The version <paramref name="id"/> names; a 404 model_not_found naming what exists otherwise.</summary>
+    /// <summary>
+    /// The version <paramref name="id"/> names, resolved by the registry (<see cref="ModelRegistry.ResolveAsync"/>:
+    /// <c>NAME</c>, <c>NAME@alias</c>, <c>NAME@vN</c>, <c>NAME@latest</c>); a 404 model_not_found saying what exists otherwise.
+    /// </summary>
     public async Task<Resolved> ResolveAsync(string id, CancellationToken ct)
     {
-        int at = id.LastIndexOf('@');
-        string name = at < 0 ? id : id[..at], selector = at < 0 ? "champion" : id[(at + 1)..];
-        await using var db = database.Create();
-        var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Name == name, ct)
-                    ?? throw NotFound(id, $"there is no model '{name}' in the registry; GET /v1/models lists the servable ones");
-        int version;
-        if (selector == "champion")
-            version = model.ChampionVersion ?? throw NotFound(id, $"model '{name}' has no champion yet; name a version, e.g. {name}@v1 (GET /v1/models lists them)");
-        else if (selector.Length > 1 && selector[0] == 'v' && int.TryParse(selector.AsSpan(1), out var v) && v > 0) version = v;
-        else throw NotFound(id, $"'{selector}' after '@' in '{id}' is not a version: write {name} (the champion), {name}@vN or {name}@champion");
-        var record = await db.ModelVersions.AsNoTracking().FirstOrDefaultAsync(x => x.ModelName == name && x.Version == version, ct)
-                     ?? throw NotFound(id, $"model '{name}' has no version {version}; GET /v1/models lists its versions");
-        return new Resolved(name, version, record.CheckpointSha256);
+        try
+        {
+            var model = await new ModelRegistry(database).ResolveAsync(id, ct);
+            return new Resolved(model.ModelName, model.Version, model.CheckpointSha256);
+        }
+        catch (RegistryException e)
+        {
+            throw NotFound(id, e.Message + "; GET /v1/models lists the servable models");
+        }
     }
 
     /// <summary>The decode engine of <paramref name="model"/>, loading it if this is its first use.</summary>

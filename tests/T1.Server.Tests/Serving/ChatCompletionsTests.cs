@@ -117,7 +117,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Models_ListsChampionAndVersions_PromotionTakesEffectWithoutRestart()
+    public async Task Models_ListsChampionAliasesAndVersions_PromotionAndAliasMovesTakeEffectWithoutRestart()
     {
         var list = await _viewer.GetFromJsonAsync<JsonObject>("/v1/models");
         Assert.Equal(["tiny", "tiny@v1"], list!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()));
@@ -129,6 +129,11 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         await _server.Get<ModelRegistry>().PromoteManuallyAsync("tiny", v2, "test");
         Assert.Equal("tiny@v2", (await PostAsync(new { model = "tiny", messages = Ask("Compute 3+4."), max_tokens = 2 })).Body["model"]!.GetValue<string>());
         Assert.Equal("tiny@v1", (await PostAsync(new { model = "tiny@v1", messages = Ask("Compute 3+4."), max_tokens = 2 })).Body["model"]!.GetValue<string>());
+
+        await _server.Get<ModelRegistry>().SetAliasAsync("tiny", "staging", 1, "test", "serving test");
+        Assert.Equal("tiny@v1", (await PostAsync(new { model = "tiny@staging", messages = Ask("Compute 3+4."), max_tokens = 2 })).Body["model"]!.GetValue<string>());
+        list = await _viewer.GetFromJsonAsync<JsonObject>("/v1/models");
+        Assert.Equal(["tiny", "tiny@staging", "tiny@v1", "tiny@v2"], list!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -147,9 +152,11 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         HttpContent Json(string s) => new StringContent(s, Encoding.UTF8, "application/json");
 
         await Expect(Json("""{"model": "nope", "messages": [{"role": "user", "content": "hi"}]}"""), HttpStatusCode.NotFound, "model",
-            "The model 'nope' does not exist: there is no model 'nope' in the registry; GET /v1/models lists the servable ones");
+            "The model 'nope' does not exist: model 'nope' is not registered; `t1 models` lists the registered ones; GET /v1/models lists the servable models");
         await Expect(Json("""{"model": "tiny@v9", "messages": [{"role": "user", "content": "hi"}]}"""), HttpStatusCode.NotFound, "model",
-            "The model 'tiny@v9' does not exist: model 'tiny' has no version 9; GET /v1/models lists its versions");
+            "The model 'tiny@v9' does not exist: model 'tiny' has no version 9; `t1 models show tiny` lists its versions; GET /v1/models lists the servable models");
+        await Expect(Json("""{"model": "tiny@staging", "messages": [{"role": "user", "content": "hi"}]}"""), HttpStatusCode.NotFound, "model",
+            "The model 'tiny@staging' does not exist: model 'tiny' has no alias 'staging'; its aliases: champion; GET /v1/models lists the servable models");
         await Expect(Json("""{"model": "tiny", "messages": [{"role": "user", "content": "hi"}], "max_tokens": -1}"""), HttpStatusCode.BadRequest, "max_tokens",
             "max_tokens must be at least 1, got -1");
         await Expect(Json("""{"model": "tiny", "messages": []}"""), HttpStatusCode.BadRequest, "messages",
