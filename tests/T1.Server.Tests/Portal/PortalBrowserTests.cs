@@ -77,6 +77,16 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await page.WaitForSelectorAsync("figure.chart polyline.series");
         Assert.False(string.IsNullOrWhiteSpace(await page.Locator("figure.chart polyline.series").First.GetAttributeAsync("points")));
         Assert.True(await page.Locator("table.artifacts td.mono").CountAsync() >= 1);
+        // State history: the run's own transitions end in one Succeeded; each of the 5 steps reached Succeeded once,
+        // and every step that was not a cache hit went through Running once (a hit goes straight to Succeeded).
+        await page.WaitForSelectorAsync("#run-history tr[data-step=''][data-to='Succeeded']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        Assert.Equal(1, await page.Locator("#run-history tr[data-step=''][data-to='Succeeded']").CountAsync());
+        Assert.Equal(5, await page.Locator("#run-history tr:not([data-step=''])[data-to='Succeeded']").CountAsync());
+        int hits = await page.Locator("table.steps tbody tr:has(td:has-text('hit (run '))").CountAsync();
+        Assert.Equal(5 - hits, await page.Locator("#run-history tr:not([data-step=''])[data-to='Running']").CountAsync());
+        Assert.Equal(1, await page.Locator("#run-history tr[data-step='nap-short'][data-to='Running']").CountAsync());
+        await page.ClickAsync("#run-history summary");
+        Assert.Contains("Running", await page.InnerTextAsync("#run-history tr[data-step='nap-short'][data-to='Succeeded']"));
         await page.ClickAsync("tr[data-step='nap-short'] button.step-link");
         await page.WaitForSelectorAsync("#step-logs");
         Assert.Contains("nap-short", await page.InnerTextAsync("h2:has-text('Logs of')"));
