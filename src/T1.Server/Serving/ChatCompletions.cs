@@ -93,12 +93,7 @@ public static class ChatCompletions
         }
         http.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(http.Response.Body);
-        json.WriteStartObject();
-        json.WriteString("id", id);
-        json.WriteString("object", "chat.completion");
-        json.WriteNumber("created", created);
-        json.WriteString("model", model);
-        json.WriteString("system_fingerprint", model);
+        ChatStream.Head(json, id, created, model, "chat.completion");
         json.WriteStartArray("choices");
         for (int i = 0; i < request.N; i++)
         {

@@ -73,11 +73,12 @@ internal static class ChatStream
         json.WriteEndObject();
     }
 
-    private static void Head(Utf8JsonWriter json, string id, long created, string model)
+    /// <summary>Opens a response object (a chunk, or with <paramref name="kind"/> <c>chat.completion</c> the whole answer) with its id, kind, time and model.</summary>
+    internal static void Head(Utf8JsonWriter json, string id, long created, string model, string kind = "chat.completion.chunk")
     {
         json.WriteStartObject();
         json.WriteString("id", id);
-        json.WriteString("object", "chat.completion.chunk");
+        json.WriteString("object", kind);
         json.WriteNumber("created", created);
         json.WriteString("model", model);
         json.WriteString("system_fingerprint", model);
