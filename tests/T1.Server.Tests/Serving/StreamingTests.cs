@@ -90,7 +90,7 @@ public sealed class StreamingTests : IAsyncLifetime
         using var cts = new CancellationTokenSource();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
-            Content = JsonContent.Create(new { model = "rambler", messages = Ask("Compute 1+1."), max_tokens = 2000, stream = true }),
+            Content = JsonContent.Create(new { model = "rambler", messages = Ask("Compute 1+1."), max_tokens = 2000, ignore_eos = true, stream = true }), // runs until its client leaves
         };
         long before = rambler.Steps;
         var response = await _viewer.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);

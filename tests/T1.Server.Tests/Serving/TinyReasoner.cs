@@ -24,7 +24,7 @@ public static class TinyReasoner
     /// <summary>Checkpoint folder of the memorised model.</summary>
     public static string Trained => Folders.Value.Trained;
 
-    /// <summary>Checkpoint folder of an untrained model with a 2048-position context: it rambles until max_tokens (long generations for batching, cancellation and queue tests).</summary>
+    /// <summary>Checkpoint folder of an untrained model with a 2048-position context: it rambles, long generations for batching, cancellation and queue tests (it may still draw end-of-text at any step: tests that need a row to keep decoding ask for ignore_eos).</summary>
     public static string Untrained => Folders.Value.Untrained;
 
     public static BpeTextTokenizer Tokenizer => Folders.Value.Tokenizer;
