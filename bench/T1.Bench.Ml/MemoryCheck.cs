@@ -8,49 +8,81 @@ using static TorchSharp.torch;
 namespace T1.Bench.Ml;
 
 /// <summary>
-/// `memory`: one SFT-style training step (forward, cross-entropy, backward, AdamW) on random tokens, its peak resident
-/// memory above the process's resident memory before the model (VmHWM reset through /proc/self/clear_refs), against
-/// the terms of <see cref="MemoryFormulas"/> that t1 plan adds for it (bench/RESULTS.md, "Memory plan").
+/// `memory`: SFT training steps as <see cref="SftTrainer"/> takes them (forward and chunked log-probs, backward, global-norm
+/// clipping, AdamW — <see cref="MasterWeightsAdamW"/> in bf16 — and zero_grad) on random tokens, with the peak resident
+/// memory of each phase above the process's resident memory before the model (VmHWM reset through /proc/self/clear_refs
+/// before each phase), against the terms t1 plan adds for the sft step's train phase (bench/RESULTS.md, "Memory plan").
+/// The native heap is the process default (<see cref="NativeHeap.Compact"/>), so a freed tensor leaves the resident set.
+/// <code>
+/// t1-bench-ml memory --config bench/plan/qwen-mini/config.json --dtype bf16 --batch 1 --len 256 [--grad-checkpoint 1] [--steps 3]
+/// t1-bench-ml memory --preset small --vocab 4096 --batch 32 --len 256
+/// </code>
 /// </summary>
 internal static class MemoryCheck
 {
     public static Task<int> RunAsync(Args a)
     {
-        int batch = a.Int("batch", 8), len = a.Int("len", 256), vocab = a.Int("vocab", 4096);
+        int batch = a.Int("batch", 8), len = a.Int("len", 256), vocab = a.Int("vocab", 4096), steps = a.Int("steps", 3);
         var preset = a.Str("preset", "small");
+        var configPath = a.Str("config", "");
+        var dtype = a.Str("dtype", "fp32") == "bf16" ? PlanDtype.Bf16 : PlanDtype.Fp32;
+        bool checkpointed = a.Int("grad-checkpoint", 0) != 0;
         a.CheckAllUsed();
+        NativeHeap.Configure();
         var compute = ComputeDevice.Initialize("cpu", 0, threads: 1);
         using (var warm = ones(8, 8)) warm.matmul(warm).Dispose(); // libtorch's own start-up allocations before the baseline
+        var config = configPath.Length > 0
+            ? ModelConfig.FromHfJson(File.ReadAllText(configPath), configPath)
+            : ModelConfig.Preset(preset, vocab) with { MaxPositions = Math.Max(1024, len + 1) };
+        vocab = config.VocabSize;
         long before = Kib("VmRSS");
-        var config = ModelConfig.Preset(preset, vocab) with { MaxPositions = Math.Max(1024, len + 1) };
-        using var model = DecoderLM.Create(config, compute.Device);
+        using var model = DecoderLM.Create(config, compute.Device, dtype == PlanDtype.Bf16 ? ScalarType.BFloat16 : null);
+        model.GradCheckpoint = checkpointed;
+        model.train();
+        Console.WriteLine($"model {configPath}{(configPath.Length > 0 ? "" : preset)}: {model.ParameterCount:N0} params, {dtype.Name()}, grad_checkpoint {checkpointed}; " +
+                          $"baseline {before / 1024.0:0.0} MiB, after the model {(Kib("VmRSS") - before) / 1024.0:0.0} MiB");
         using var optimizer = model.CreateAdamW(1e-4);
-        long measured = 0;
-        for (int step = 0; step < 2; step++)
+        long peak = 0;
+        for (int step = 0; step < steps; step++)
         {
-            // The first step allocates gradients and AdamW's moments; the second is the steady state that is measured.
-            if (step == 1) File.WriteAllText("/proc/self/clear_refs", "5");
-            using var scope = NewDisposeScope();
+            // The first step allocates AdamW's moments; later steps are the steady state t1 plan describes. As in SftTrainer,
+            // the micro-batch's forward and backward run in a dispose scope, clipping and the optimizer step outside it.
+            var scope = NewDisposeScope();
             var ids = randint(vocab, [batch, len + 1], dtype: int64);
-            var logits = model.forward(ids.narrow(1, 0, len));                                 // (B, T, V)
-            var loss = SftLoss.Sum(logits, ids.narrow(1, 1, len), ones(batch, len)) / (batch * len);
-            loss.backward();
-            optimizer.step();
-            optimizer.zero_grad();
-            measured = Kib("VmHWM") - before;
+            Tensor loss = null!;
+            var row = new List<string>();
+            void Phase(string name, Action act)
+            {
+                File.WriteAllText("/proc/self/clear_refs", "5");
+                act();
+                long hwm = Kib("VmHWM") - before, rss = Kib("VmRSS") - before;
+                if (step > 0) peak = Math.Max(peak, hwm);
+                row.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {hwm / 1024.0:0} ({rss / 1024.0:0})"));
+            }
+            Phase("forward", () =>
+            {
+                var (logp, _) = TokenLogProbs.OfNextTokens(model, ids.narrow(1, 0, len), ids.narrow(1, 1, len)); // (B, T)
+                loss = -logp.sum() / (batch * len);
+            });
+            Phase("backward", () => { loss.backward(); scope.Dispose(); });
+            Phase("clip", () => GradientClipping.ClipGlobalNorm(model.parameters(), 1.0));
+            Phase("step", () => optimizer.step());
+            Phase("zero_grad", () => optimizer.zero_grad());
+            Console.WriteLine($"  step {step + 1}, MiB peak (resident after) by phase: {string.Join(" · ", row)}");
         }
-        var dtype = PlanDtype.Fp32;
         MemoryPart[] parts =
         [
             MemoryFormulas.Weights(config, dtype, 1, "model"), MemoryFormulas.Gradients(config, dtype), MemoryFormulas.AdamW(config, dtype),
-            MemoryFormulas.TrainingActivations(config, batch, len, dtype, checkpointed: false, ""),
+            MemoryFormulas.TrainingActivations(config, batch, len, dtype, checkpointed, ""),
             MemoryFormulas.Logits(config, batch, len, dtype, 4, training: true, "loss", ""),
         ];
         long predicted = parts.Sum(p => p.Bytes);
         foreach (var p in parts) Console.WriteLine($"  {MemoryPlan.Name(p.Component),-12} {DataSize.Format(p.Bytes),10}  {p.Formula}");
-        double mib = measured / 1024.0;
+        double mib = peak / 1024.0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"memory {preset} V {vocab} batch {batch} len {len}: measured {mib:0.0} MiB above the baseline ({before / 1024.0:0.0} MiB), predicted {predicted / 1048576.0:0.0} MiB ({(predicted / 1024.0 / measured - 1) * 100:+0.0;-0.0}%)"));
+            $"memory V {vocab} batch {batch} len {len} {dtype.Name()}{(checkpointed ? " grad_checkpoint" : "")}: measured {mib:0.0} MiB above the baseline " +
+            $"(steps 2–{steps}), predicted {predicted / 1048576.0:0.0} MiB ({(predicted / 1024.0 / peak - 1) * 100:+0.0;-0.0}%), " +
+            $"excess {(peak * 1024.0 - predicted) / model.ParameterCount:0.00} B a parameter"));
         return Task.FromResult(0);
     }
 

@@ -98,7 +98,10 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     /// AdamW over this model with weight decay only on ≥2-D parameters. TorchSharp's default decay is 0
     /// (PyTorch's 0.01), so it is always passed explicitly here.
     /// </summary>
-    /// <remarks>A model in a reduced precision (bfloat16) gets a <see cref="MasterWeightsAdamW"/>: float32 master weights and moments.</remarks>
+    /// <remarks>
+    /// A model in a reduced precision (bfloat16) gets a <see cref="MasterWeightsAdamW"/>: float32 master weights and moments.
+    /// Both update one parameter at a time (<see cref="SlicedAdamW"/>), so a step holds nothing parameter-sized beyond them.
+    /// </remarks>
     public AdamW CreateAdamW(double lr, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95, double eps = 1e-8)
     {
         if (Dtype != ScalarType.Float32) return MasterWeightsAdamW.Create(this, lr, weightDecay, beta1, beta2, eps);
@@ -107,7 +110,7 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
             new(DecayParameters(), lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weightDecay),
             new(NoDecayParameters(), lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: 0.0),
         };
-        return optim.AdamW(groups, lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weightDecay);
+        return new SlicedAdamW(groups, lr, beta1, beta2, eps, weightDecay);
     }
 
     /// <summary>GPT-2 / Qwen2 style: N(0, 0.02) for matrices, residual outputs scaled by 1/√(2L); zero biases; unit norms.</summary>

@@ -7,24 +7,30 @@ namespace T1.Ml.Model;
 
 /// <summary>
 /// AdamW for a model held in bfloat16: the optimizer keeps a float32 master copy of every parameter and its
-/// moments in float32. Backward writes bf16 gradients into the model; <see cref="step"/> turns them, one tensor at
-/// a time, into float32 gradients of the masters (dropping the bf16 ones), takes the AdamW step on the masters and
-/// copies them back into the bf16 weights. Weight decay, learning-rate groups, clipping (on the model's gradients,
-/// before <see cref="step"/>) and <c>save_state_dict</c>/<c>load_state_dict</c> behave as for plain AdamW; a
-/// checkpoint also stores the masters (<see cref="MastersFile"/>), so a resumed run continues from the exact
-/// float32 weights. Memory: 2P (bf16 weights) + 4P (masters) + 8P (moments) + 2P bf16 or 4P fp32 gradients.
+/// moments in float32. Backward writes bf16 gradients into the model; <see cref="step"/> updates one master at a time,
+/// in slices (<see cref="AdamWSlices"/>: the bf16 gradient widened to float32 slice by slice, the AdamW step on the
+/// master, the result copied into the bf16 weight), and drops that parameter's bf16 gradient. Weight decay,
+/// learning-rate groups, clipping (on the model's gradients, before <see cref="step"/>) and
+/// <c>save_state_dict</c>/<c>load_state_dict</c> behave as for plain AdamW; a checkpoint also stores the masters
+/// (<see cref="MastersFile"/>), so a resumed run continues from the exact float32 weights.
+/// Memory: 2P (bf16 weights) + 4P (masters) + 8P (moments) + 2P (bf16 gradients, during backward) = 16P; the step adds
+/// only one slice's temporaries. (It converted every gradient to a float32 master gradient first and then ran
+/// TorchSharp's AdamW.step, which keeps two temporaries of every parameter until the step ends: 26P at the step, and
+/// the float32 gradients stayed until a finaliser ran, +4P a step; bench/RESULTS.md.)
 /// </summary>
-public sealed class MasterWeightsAdamW : AdamW
+public sealed class MasterWeightsAdamW : SlicedAdamW
 {
     /// <summary>File of a checkpoint folder with the float32 master weights (HF parameter names).</summary>
     public const string MastersFile = "master_weights.safetensors";
 
     private readonly List<(string Name, Parameter Model, Parameter Master)> _pairs;
+    private readonly Dictionary<IntPtr, Parameter> _modelOf;
 
     private MasterWeightsAdamW(List<(string, Parameter, Parameter)> pairs, IEnumerable<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay)
         : base(groups, lr, beta1, beta2, eps, weightDecay)
     {
         _pairs = pairs;
+        _modelOf = pairs.ToDictionary(x => x.Item3.Handle, x => x.Item2);
     }
 
     /// <summary>Masters are created from <paramref name="model"/>'s current weights; decay only on ≥2-D parameters.</summary>
@@ -47,29 +53,14 @@ public sealed class MasterWeightsAdamW : AdamW
         return new MasterWeightsAdamW(pairs, groups, lr, beta1, beta2, eps, weightDecay);
     }
 
-    /// <summary>Float32 gradients of the masters from the model's, one AdamW step, masters copied into the model.</summary>
-    public override Tensor step(Func<Tensor>? closure = null)
+    /// <summary>The AdamW step of <paramref name="master"/> with its model weight's bf16 gradient, copied back into that weight.</summary>
+    protected override void Update(Parameter master, Options options)
     {
-        using (no_grad())
-        {
-            foreach (var (_, model, master) in _pairs)
-            {
-                using var g = model.grad;
-                if (g is null) continue;
-                master.grad = g.to(float32);
-                model.grad = null;
-            }
-        }
-        var result = base.step(closure);
-        using (no_grad())
-        {
-            foreach (var (_, model, master) in _pairs)
-            {
-                model.copy_(master);
-                master.grad = null;
-            }
-        }
-        return result;
+        var model = _modelOf[master.Handle];
+        using var grad = model.grad;
+        if (grad is null) return;
+        AdamWSlices.Step(master, grad, StateOf(master), options, copyTo: model);
+        model.grad = null;
     }
 
     /// <summary>Drops the gradients of the model and of the masters.</summary>
