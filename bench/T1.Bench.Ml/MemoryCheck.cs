@@ -1,4 +1,5 @@
 using System.Globalization;
+using T1.Ml.Checkpoints;
 using T1.Ml.Compute;
 using T1.Ml.Model;
 using T1.Ml.Planning;
@@ -16,7 +17,10 @@ namespace T1.Bench.Ml;
 /// <code>
 /// t1-bench-ml memory --config bench/plan/qwen-mini/config.json --dtype bf16 --batch 1 --len 256 [--grad-checkpoint 1] [--steps 3]
 /// t1-bench-ml memory --preset small --vocab 4096 --batch 32 --len 256
+/// t1-bench-ml memory --from /tmp/qmini --dtype bf16 --batch 1 --len 128 --gc-probe 1   # an HF folder loaded as the sft step loads it
 /// </code>
+/// <c>--gc-probe 1</c> reports, after the load and after the last step, how much resident memory a full garbage
+/// collection frees: tensors that nothing disposed and only a finaliser releases (a diagnostic; the platform never collects).
 /// </summary>
 internal static class MemoryCheck
 {
@@ -25,22 +29,27 @@ internal static class MemoryCheck
         int batch = a.Int("batch", 8), len = a.Int("len", 256), vocab = a.Int("vocab", 4096), steps = a.Int("steps", 3);
         var preset = a.Str("preset", "small");
         var configPath = a.Str("config", "");
+        var from = a.Str("from", "");
+        bool gcProbe = a.Int("gc-probe", 0) != 0;
         var dtype = a.Str("dtype", "fp32") == "bf16" ? PlanDtype.Bf16 : PlanDtype.Fp32;
         bool checkpointed = a.Int("grad-checkpoint", 0) != 0;
         a.CheckAllUsed();
         NativeHeap.Configure();
         var compute = ComputeDevice.Initialize("cpu", 0, threads: 1);
         using (var warm = ones(8, 8)) warm.matmul(warm).Dispose(); // libtorch's own start-up allocations before the baseline
-        var config = configPath.Length > 0
-            ? ModelConfig.FromHfJson(File.ReadAllText(configPath), configPath)
+        var config = from.Length > 0 ? Checkpoint.ReadConfig(from)
+            : configPath.Length > 0 ? ModelConfig.FromHfJson(File.ReadAllText(configPath), configPath)
             : ModelConfig.Preset(preset, vocab) with { MaxPositions = Math.Max(1024, len + 1) };
         vocab = config.VocabSize;
+        ScalarType? torchDtype = dtype == PlanDtype.Bf16 ? ScalarType.BFloat16 : null;
         long before = Kib("VmRSS");
-        using var model = DecoderLM.Create(config, compute.Device, dtype == PlanDtype.Bf16 ? ScalarType.BFloat16 : null);
+        File.WriteAllText("/proc/self/clear_refs", "5");
+        using var model = from.Length > 0 ? Checkpoint.Load(from, compute.Device, torchDtype).Model : DecoderLM.Create(config, compute.Device, torchDtype);
         model.GradCheckpoint = checkpointed;
         model.train();
-        Console.WriteLine($"model {configPath}{(configPath.Length > 0 ? "" : preset)}: {model.ParameterCount:N0} params, {dtype.Name()}, grad_checkpoint {checkpointed}; " +
-                          $"baseline {before / 1024.0:0.0} MiB, after the model {(Kib("VmRSS") - before) / 1024.0:0.0} MiB");
+        Console.WriteLine($"model {from}{configPath}{(from.Length + configPath.Length > 0 ? "" : preset)}: {model.ParameterCount:N0} params, {dtype.Name()}, grad_checkpoint {checkpointed}; " +
+                          $"baseline {before / 1024.0:0.0} MiB, after the model {(Kib("VmRSS") - before) / 1024.0:0.0} MiB (peak {(Kib("VmHWM") - before) / 1024.0:0.0})");
+        if (gcProbe) Probe("after the model", before);
         using var optimizer = model.CreateAdamW(1e-4);
         long peak = 0;
         for (int step = 0; step < steps; step++)
@@ -70,6 +79,7 @@ internal static class MemoryCheck
             Phase("zero_grad", () => optimizer.zero_grad());
             Console.WriteLine($"  step {step + 1}, MiB peak (resident after) by phase: {string.Join(" · ", row)}");
         }
+        if (gcProbe) Probe("after the last step", before);
         MemoryPart[] parts =
         [
             MemoryFormulas.Weights(config, dtype, 1, "model"), MemoryFormulas.Gradients(config, dtype), MemoryFormulas.AdamW(config, dtype),
@@ -84,6 +94,18 @@ internal static class MemoryCheck
             $"(steps 2–{steps}), predicted {predicted / 1048576.0:0.0} MiB ({(predicted / 1024.0 / peak - 1) * 100:+0.0;-0.0}%), " +
             $"excess {(peak * 1024.0 - predicted) / model.ParameterCount:0.00} B a parameter"));
         return Task.FromResult(0);
+    }
+
+    /// <summary>Resident memory above <paramref name="before"/>, then how much of it a full collection frees (finaliser-held tensors).</summary>
+    private static void Probe(string when, long before)
+    {
+        long rss = Kib("VmRSS");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        long after = Kib("VmRSS");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  gc probe {when}: resident {(rss - before) / 1024.0:0.0} MiB, after a full collection {(after - before) / 1024.0:0.0} MiB (finaliser-held {(rss - after) / 1024.0:0.0} MiB)"));
     }
 
     /// <summary>A field of /proc/self/status in KiB (VmRSS, VmHWM).</summary>

@@ -120,7 +120,7 @@ public static class Checkpoint
                 var t = stored[name];
                 if (!t.shape.SequenceEqual(p.shape))
                     throw new InvalidDataException($"'{directory}': '{name}' has shape [{string.Join(", ", t.shape)}], the model expects [{string.Join(", ", p.shape)}].");
-                p.copy_(t.to(p.dtype, p.device));
+                p.copy_(t); // converts dtype and device itself; t.to(…) made an undisposed handle that kept the stored copy until a finaliser ran
             }
         }
         finally

@@ -97,7 +97,7 @@ public sealed class MasterWeightsAdamW : SlicedAdamW
             {
                 if (!stored.TryGetValue(name, out var t))
                     throw new InvalidDataException($"'{path}' has no master weight '{name}'; the checkpoint does not belong to this model.");
-                master.copy_(t.to(float32, master.device));
+                master.copy_(t); // copy_ converts; a t.to(…) handle would keep the stored tensor alive until a finaliser ran
                 model.copy_(master);
             }
         }
