@@ -7,8 +7,9 @@ namespace T1.Ml.Model;
 /// log p(target) and entropy of softmax(h·Wᵀ / τ) for N positions without ever holding the N × V logits:
 /// the output projection, log-softmax and entropy run over chunks of positions in forward, and are
 /// recomputed chunk by chunk in backward, where the gradient with respect to the logits is written out
-/// analytically (∂log p_y/∂z = (onehot_y − p)/τ, ∂H/∂z = −p·(log p + H)/τ). Peak extra memory is about
-/// four fp32 (chunk, V) tensors, plus an fp32 (V, C) accumulator for the gradient of W in backward.
+/// analytically (∂log p_y/∂z = (onehot_y − p)/τ, ∂H/∂z = −p·(log p + H)/τ). Peak extra memory is at most
+/// three fp32 (chunk, V) tensors (in place wherever a tensor is not needed again), plus an fp32 (V, C) accumulator
+/// for the gradient of W in backward, into which each chunk's gzᵀ·h is added without a (V, C) temporary.
 /// Computes in float32 whatever the dtype of h and W (the projection itself runs in their dtype, as the
 /// unchunked model does).
 /// </summary>
@@ -58,8 +59,8 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
             logp.narrow(0, s, c).copy_((z.gather(-1, y.narrow(0, s, c).unsqueeze(-1)) - lse).squeeze(-1));
             if (withEntropy)
             {
-                var p = (z - lse).exp_();                                   // (c, V)
-                entropy.narrow(0, s, c).copy_((lse - (p * z).sum(-1, keepdim: true)).squeeze(-1)); // H = lse − Σ p z
+                var pz = (z - lse).exp_().mul_(z);                          // (c, V): p·z, in place
+                entropy.narrow(0, s, c).copy_((lse - pz.sum(-1, keepdim: true)).squeeze(-1)); // H = lse − Σ p z
             }
         }
         return [logp, entropy];
@@ -84,25 +85,25 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
             using var inner = NewDisposeScope();
             long c = Math.Min(chunk, n - s);
             var hc = h.narrow(0, s, c);                                     // (c, C)
-            var z = Logits(hc, w, tau);                                     // (c, V)
-            var logpAll = z - z.logsumexp(-1, keepdim: true);               // (c, V)
+            // Three (c, V) fp32 tensors at most: the logits turned into log p in place, p, and one product; the
+            // gradient with respect to z is built in place in whichever of them is no longer needed.
+            var logpAll = Logits(hc, w, tau);                               // (c, V) z
+            logpAll.sub_(logpAll.logsumexp(-1, keepdim: true));             // (c, V) log p
             var p = logpAll.exp();                                          // (c, V)
-            var gz = zeros_like(p);                                         // (c, V)
-            if (gLogp is not null)
-            {
-                var gl = gLogp.narrow(0, s, c).to(float32).unsqueeze(-1);   // (c, 1)
-                gz.sub_(p * gl);                                            // −g·p
-                gz.scatter_add_(-1, y.narrow(0, s, c).unsqueeze(-1), gl);   // + g at the target
-            }
+            Tensor gz;                                                      // (c, V) ∂/∂z (before 1/τ)
             if (gEntropy is not null)
             {
                 var ge = gEntropy.narrow(0, s, c).to(float32).unsqueeze(-1); // (c, 1)
-                var entropy = -(p * logpAll).sum(-1, keepdim: true);        // (c, 1)
-                gz.sub_(p * (logpAll + entropy) * ge);                       // −g_H·p·(log p + H)
+                Tensor entropy;                                              // (c, 1)
+                using (var pl = p * logpAll) entropy = -pl.sum(-1, keepdim: true);
+                gz = logpAll.add_(entropy).mul_(p).mul_(ge).neg_();          // −g_H·p·(log p + H)
+                if (gLogp is not null) gz.sub_(p.mul_(Column(gLogp, s, c))); // −g·p
             }
+            else gz = gLogp is not null ? p.mul_(Column(gLogp, s, c)).neg_() : zeros_like(p);
+            if (gLogp is not null) gz.scatter_add_(-1, y.narrow(0, s, c).unsqueeze(-1), Column(gLogp, s, c)); // + g at the target
             if (tau != 1.0) gz.div_(tau);
-            gradH.narrow(0, s, c).copy_(gz.to(w.dtype).matmul(w));          // (c, C)
-            gradW.add_(gz.t().matmul(hc.to(float32)));                      // (V, C)
+            using (var gzw = gz.to(w.dtype)) gradH.narrow(0, s, c).copy_(gzw.matmul(w)); // (c, C)
+            gradW.addmm_(gz.t(), hc.to(float32));                           // (V, C) += gzᵀ·h, no (V, C) temporary
         }
         var result = new List<Tensor> { gradH, gradW.to(w.dtype), null!, null!, null!, null! };
         AutogradReturns.Hold(result[0]);
@@ -112,10 +113,15 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
 
     private static Tensor? Defined(Tensor? t) => t is null || t.IsInvalid ? null : t;
 
+    /// <summary>Rows s..s+c of a per-position gradient (N) as an fp32 column (c, 1).</summary>
+    private static Tensor Column(Tensor g, long s, long c) => g.narrow(0, s, c).to(float32).unsqueeze(-1);
+
     /// <summary>h (c, C) · Wᵀ in their dtype, then float32 and divided by τ → (c, V).</summary>
     private static Tensor Logits(Tensor h, Tensor w, double tau)
     {
-        var z = nn.functional.linear(h, w).to(float32);
+        var projected = nn.functional.linear(h, w);                         // (c, V) in w's dtype
+        var z = projected.to(float32);
+        if (projected.dtype != ScalarType.Float32) projected.Dispose();     // the bf16 copy is not needed past here
         return tau == 1.0 ? z : z.div_(tau);
     }
 }

@@ -47,8 +47,9 @@ public static class MemoryFormulas
         new(MemoryComponent.Gradients, ParameterCount(c) * dtype.Bytes(), $"{ParameterCount(c):N0} × {dtype.Bytes()} B ({dtype.Name()})");
 
     /// <summary>
-    /// AdamW keeps exp_avg and exp_avg_sq per parameter in the parameters' dtype: 2·P·b. With bf16 weights an fp32
-    /// master copy and fp32 moments would be 3·P·4; today the weights are fp32 and the moments are 2·P·4.
+    /// AdamW's moments exp_avg and exp_avg_sq in fp32: 2·P·4; with bf16 weights also the fp32 master weights
+    /// (<see cref="MasterWeightsAdamW"/>): 3·P·4. The step itself adds nothing parameter-sized: it updates one slice of
+    /// at most <see cref="AdamWSlices.SliceElements"/> elements at a time (<see cref="SlicedAdamW"/>).
     /// </summary>
     public static MemoryPart AdamW(ModelConfig c, PlanDtype weights)
     {
