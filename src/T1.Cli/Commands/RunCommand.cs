@@ -56,7 +56,7 @@ internal static class RunCommand
         // Steps in this process: Ctrl+C interrupts the run at a safe point instead of killing the process under them.
         using var signal = inProcessWorker ? new InterruptSignal() : null;
         using var host = await CliServices.StartAsync(options, inProcessWorker, verbose, ct, signals: !inProcessWorker);
-        var run = await host.Get<WorkflowEngine>().StartRunAsync(definition, overrides, RunTrigger.Cli, ct, parse.GetValue(NoCache));
+        var run = await host.Get<WorkflowEngine>().StartRunAsync(definition, overrides, RunTrigger.Cli, ct, parse.GetValue(NoCache), Environment.UserName);
         Console.WriteLine($"run {run.Id} · {definition.Name} v{run.DefinitionVersion} · {definition.Steps.Count} step(s) · {host.Get<DatabaseFactory>().Description}");
         if (definition.Schedule is not null)
             Console.WriteLine($"  note: this workflow has schedule \"{definition.Schedule}\"; `t1 register` activates it (a run does not).");

@@ -32,7 +32,7 @@ internal static class StartRun
                         + $"Start a stored version with {{\"name\": \"{definition.Name}\", \"version\": N, \"params\": {{…}}}} (GET /api/definitions lists them), or ask an admin to publish it.",
                         StatusCodes.Status403Forbidden);
                 var bound = ParamBinder.Bind(definition, overrides); // before storing: a bad param publishes nothing
-                var run = await engine.StartRunAsync(await definitions.SaveAsync(definition, ct), bound, RunTrigger.Api, ct);
+                var run = await engine.StartRunAsync(await definitions.SaveAsync(definition, ct), bound, RunTrigger.Api, ct, startedBy: http.User.Identity?.Name);
                 return Results.Created($"/api/runs/{run.Id}", RunView.From(run));
             }
             if (!string.IsNullOrWhiteSpace(body.Name))
@@ -41,7 +41,7 @@ internal static class StartRun
                 if (record is null)
                     return ApiErrors.Problem("Workflow not found", $"there is no stored workflow '{body.Name}'{(body.Version is { } v ? $" version {v}" : "")}; GET /api/definitions lists them.", StatusCodes.Status404NotFound);
                 var bound = ParamBinder.Bind(definitions.Parse(record), overrides);
-                var run = await engine.StartRunAsync(record, bound, RunTrigger.Api, ct);
+                var run = await engine.StartRunAsync(record, bound, RunTrigger.Api, ct, startedBy: http.User.Identity?.Name);
                 return Results.Created($"/api/runs/{run.Id}", RunView.From(run));
             }
         }

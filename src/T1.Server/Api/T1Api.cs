@@ -59,18 +59,7 @@ public static class T1Api
             .Doc(ApiDocs.Runs, "Start a run of a stored workflow (by name and version) or of YAML text, with params as JSON values", 400, 404)
             .Produces<RunView>(StatusCodes.Status201Created);
 
-        api.MapGet("/runs", async (RunQueries runs, int? limit, int? offset, string? workflow, string? status, CancellationToken ct) =>
-        {
-            RunStatus? s = null;
-            if (!string.IsNullOrEmpty(status))
-            {
-                if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var parsed))
-                    return ApiErrors.Problem("Bad status", $"status '{status}' is not one of {string.Join(", ", Enum.GetNames<RunStatus>()).ToLowerInvariant()}.");
-                s = parsed;
-            }
-            var list = await runs.ListAsync(Math.Clamp(limit ?? 50, 1, 1000), Math.Max(0, offset ?? 0), workflow, s, ct);
-            return Results.Ok(list.Select(RunView.From));
-        }).Doc(ApiDocs.Runs, "List runs, newest first, by workflow and status", 400).Produces<IEnumerable<RunView>>();
+        api.MapRunSearchApi();
 
         api.MapGet("/runs/{id}", async (string id, RunQueries runs, CancellationToken ct) =>
             await runs.GetAsync(id, ct) is { } d ? Results.Ok(RunDetailsView.From(d)) : NotFound(id))

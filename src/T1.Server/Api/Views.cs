@@ -26,10 +26,10 @@ public sealed record DefinitionView(long Id, string Name, int Version, string Co
 }
 
 public sealed record RunView(string Id, string Workflow, int Version, RunStatus Status, RunTrigger Trigger, JsonNode? Params,
-    DateTime CreatedAt, DateTime? FinishedAt, double? DurationSeconds, string? Error)
+    DateTime CreatedAt, DateTime? FinishedAt, double? DurationSeconds, string? Error, string? StartedBy, string? Note)
 {
     public static RunView From(RunRecord r) => new(r.Id, r.WorkflowName, r.DefinitionVersion, r.Status, r.Trigger, JsonNode.Parse(r.ParamsJson),
-        r.CreatedAt, r.FinishedAt, r.FinishedAt is { } f ? (f - r.CreatedAt).TotalSeconds : null, r.Error);
+        r.CreatedAt, r.FinishedAt, r.FinishedAt is { } f ? (f - r.CreatedAt).TotalSeconds : null, r.Error, r.StartedBy, r.Note);
 }
 
 public sealed record StepRunView(string Id, string Type, string Queue, StepStatus Status, int Attempt, bool Cached, string? CachedFromRun,

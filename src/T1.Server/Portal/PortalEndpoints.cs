@@ -13,6 +13,8 @@ public static class PortalEndpoints
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddSingleton<PortalQueries>();
+        services.AddSingleton<Search.RunSearch>();
+        services.AddSingleton<RunAnnotations>();
         services.AddSingleton<TraceReports>();
         services.AddSingleton<Artifacts.ArtifactBrowser>();
         services.AddSingleton<T1.Workflows.Registry.ModelLineage>();

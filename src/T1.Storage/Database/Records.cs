@@ -38,6 +38,10 @@ public sealed class RunRecord
     public DateTime? OwnerStartedAt { get; set; }
     /// <summary>`t1 run --no-cache`: no step of this run reuses an earlier result.</summary>
     public bool NoCache { get; set; }
+    /// <summary>Who started the run: the portal or API user (or API key) name, the CLI's OS user, or <c>schedule</c>; null for runs started before it was recorded.</summary>
+    public string? StartedBy { get; set; }
+    /// <summary>A free-text note people keep on the run (portal, API).</summary>
+    public string? Note { get; set; }
 }
 
 public sealed class StepRunRecord

@@ -13,6 +13,7 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
     public DbSet<DefinitionRecord> Definitions => Set<DefinitionRecord>();
     public DbSet<RunRecord> Runs => Set<RunRecord>();
     public DbSet<StepRunRecord> StepRuns => Set<StepRunRecord>();
+    public DbSet<RunTagRecord> RunTags => Set<RunTagRecord>();
     public DbSet<MetricRecord> Metrics => Set<MetricRecord>();
     public DbSet<StepLogRecord> StepLogs => Set<StepLogRecord>();
     public DbSet<StateTransitionRecord> StateTransitions => Set<StateTransitionRecord>();
@@ -53,6 +54,16 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.WorkflowName, x.CreatedAt });
             e.HasIndex(x => new { x.Status, x.OwnerHost });
             e.Property(x => x.OwnerHost).HasMaxLength(200);
+            e.Property(x => x.StartedBy).HasMaxLength(200);
+        });
+        b.Entity<RunTagRecord>(e =>
+        {
+            e.ToTable("run_tags");
+            e.HasKey(x => new { x.RunId, x.Key });
+            e.HasIndex(x => new { x.Key, x.Value });
+            e.Property(x => x.RunId).HasMaxLength(32);
+            e.Property(x => x.Key).HasMaxLength(100);
+            e.Property(x => x.Value).HasMaxLength(500);
         });
         b.Entity<StepRunRecord>(e =>
         {
@@ -67,6 +78,8 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.ToTable("metrics");
             e.HasIndex(x => new { x.StepRunId, x.Key, x.Step }).IsUnique();
             e.HasIndex(x => x.RunId);
+            // A run's last value of a metric (runs search and columns): one index seek per run.
+            e.HasIndex(x => new { x.RunId, x.Key, x.Id });
             e.Ignore(x => x.Value);
             e.Property(x => x.StoredValue).HasColumnName("Value");
         });

@@ -21,16 +21,16 @@ public sealed class WorkflowEngine(
 {
     /// <summary>Stores the definition, creates the run and enqueues its first steps.</summary>
     public async Task<RunRecord> StartRunAsync(WorkflowDefinition definition, IReadOnlyDictionary<string, string> paramOverrides,
-        RunTrigger trigger, CancellationToken ct = default, bool noCache = false)
+        RunTrigger trigger, CancellationToken ct = default, bool noCache = false, string? startedBy = null)
     {
         var boundParams = ParamBinder.Bind(definition, paramOverrides); // throws WorkflowParamException on unknown params
         var record = await definitions.SaveAsync(definition, ct);
-        return await StartRunAsync(record, boundParams, trigger, ct, noCache);
+        return await StartRunAsync(record, boundParams, trigger, ct, noCache, startedBy);
     }
 
-    /// <summary>Starts a run of a stored definition (scheduled runs, API).</summary>
+    /// <summary>Starts a run of a stored definition (scheduled runs, API); <paramref name="startedBy"/> names who (the schedule's runs say <c>schedule</c>).</summary>
     public async Task<RunRecord> StartRunAsync(DefinitionRecord record, JsonObject boundParams, RunTrigger trigger, CancellationToken ct = default,
-        bool noCache = false)
+        bool noCache = false, string? startedBy = null)
     {
         var definition = definitions.Parse(record);
         var owner = options.ProcessLocalJobs ? RunOwner.Current : null;
@@ -45,6 +45,7 @@ public sealed class WorkflowEngine(
                     Id = runId, DefinitionId = record.Id, WorkflowName = record.Name, DefinitionVersion = record.Version,
                     Status = RunStatus.Running, Trigger = trigger, ParamsJson = boundParams.ToJsonString(), CreatedAt = now,
                     OwnerHost = owner?.Host, OwnerPid = owner?.Pid, OwnerStartedAt = owner?.StartedAt, NoCache = noCache,
+                    StartedBy = startedBy ?? (trigger == RunTrigger.Schedule ? "schedule" : null),
                 };
                 var steps = definition.Steps.Select(s => new StepRunRecord
                 {

@@ -79,6 +79,7 @@ public sealed class GarbageCollector(DatabaseFactory database, ArtifactStore sto
             await db.InTransactionAsync(async token =>
             {
                 await db.Metrics.Where(m => chunk.Contains(m.RunId)).ExecuteDeleteAsync(token);
+                await db.RunTags.Where(t => chunk.Contains(t.RunId)).ExecuteDeleteAsync(token);
                 await db.StepLogs.Where(l => chunk.Contains(l.RunId)).ExecuteDeleteAsync(token);
                 await db.StateTransitions.Where(t => chunk.Contains(t.RunId)).ExecuteDeleteAsync(token);
                 await db.Artifacts.Where(a => chunk.Contains(a.RunId)).ExecuteDeleteAsync(token);

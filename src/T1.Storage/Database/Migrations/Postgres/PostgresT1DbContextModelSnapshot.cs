@@ -260,6 +260,8 @@ namespace T1.Storage.Database.Migrations.Postgres
 
                     b.HasIndex("RunId");
 
+                    b.HasIndex("RunId", "Key", "Id");
+
                     b.HasIndex("StepRunId", "Key", "Step")
                         .IsUnique();
 
@@ -461,6 +463,9 @@ namespace T1.Storage.Database.Migrations.Postgres
                     b.Property<bool>("NoCache")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Note")
+                        .HasColumnType("text");
+
                     b.Property<string>("OwnerHost")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
@@ -474,6 +479,10 @@ namespace T1.Storage.Database.Migrations.Postgres
                     b.Property<string>("ParamsJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -498,6 +507,35 @@ namespace T1.Storage.Database.Migrations.Postgres
                     b.HasIndex("WorkflowName", "CreatedAt");
 
                     b.ToTable("runs", (string)null);
+                });
+
+            modelBuilder.Entity("T1.Storage.Database.RunTagRecord", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("RunId", "Key");
+
+                    b.HasIndex("Key", "Value");
+
+                    b.ToTable("run_tags", (string)null);
                 });
 
             modelBuilder.Entity("T1.Storage.Database.StateTransitionRecord", b =>

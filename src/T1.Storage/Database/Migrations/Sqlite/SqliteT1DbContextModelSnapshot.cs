@@ -245,6 +245,8 @@ namespace T1.Storage.Database.Migrations.Sqlite
 
                     b.HasIndex("RunId");
 
+                    b.HasIndex("RunId", "Key", "Id");
+
                     b.HasIndex("StepRunId", "Key", "Step")
                         .IsUnique();
 
@@ -440,6 +442,9 @@ namespace T1.Storage.Database.Migrations.Sqlite
                     b.Property<bool>("NoCache")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerHost")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -452,6 +457,10 @@ namespace T1.Storage.Database.Migrations.Sqlite
 
                     b.Property<string>("ParamsJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedBy")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -477,6 +486,35 @@ namespace T1.Storage.Database.Migrations.Sqlite
                     b.HasIndex("WorkflowName", "CreatedAt");
 
                     b.ToTable("runs", (string)null);
+                });
+
+            modelBuilder.Entity("T1.Storage.Database.RunTagRecord", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId", "Key");
+
+                    b.HasIndex("Key", "Value");
+
+                    b.ToTable("run_tags", (string)null);
                 });
 
             modelBuilder.Entity("T1.Storage.Database.StateTransitionRecord", b =>

@@ -1,0 +1,9 @@
+namespace T1.Server.Portal.Search;
+
+public enum SearchFieldKind
+{
+    Column,
+    Param,
+    Metric,
+    Tag,
+}
