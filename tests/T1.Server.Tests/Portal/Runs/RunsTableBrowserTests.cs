@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using T1.Server.Auth;
+
+namespace T1.Server.Tests.Portal.Runs;
+
+/// <summary>The runs table in Chromium: search language, picked param columns (remembered), sorting, live refresh, run with params, tags.</summary>
+public sealed class RunsTableBrowserTests : IAsyncLifetime
+{
+    private PortalServer _server = null!;
+    private Browser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await PortalServer.StartAsync();
+        _browser = await Browser.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RunsTable_Searches_PicksAndSortsColumns_RefreshesLive_AndStartsARunWithParams()
+    {
+        await _server.RegisterAsync("workflows/hello.yaml");
+        var hello = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows/hello.yaml"));
+        var ann = await _server.StartRunAsync(hello, new() { ["who"] = "ann", ["pause"] = "100ms" });
+        var bob = await _server.StartRunAsync(hello, new() { ["who"] = "bob", ["pause"] = "100ms" });
+        using var api = _server.Client(await _server.KeyAsync(Roles.Operator));
+        await WaitSucceededAsync(api, ann);
+        await WaitSucceededAsync(api, bob);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PutAsJsonAsync($"/api/runs/{ann}/tags/team", new { value = "ml" })).StatusCode);
+
+        var page = await SignedInPageAsync();
+        try
+        {
+            await WalkThroughAsync(page, hello, ann, bob);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("failure-runs-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
+            throw;
+        }
+    }
+
+    private async Task WalkThroughAsync(IPage page, string hello, string ann, string bob)
+    {
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{ann}')");
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{bob}')");
+
+        // Search: only bob's run is left, and the query is in the address (a link to share).
+        await SearchAsync(page, "params.who = bob and status = succeeded");
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{ann}')", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        Assert.Equal(1, await page.Locator("table.runs tbody tr").CountAsync());
+        Assert.Contains("q=params.who", Uri.UnescapeDataString(page.Url).Replace('+', ' ').Replace(" ", ""));
+        Assert.Equal("1–1 of 1 runs", await page.InnerTextAsync("#runs-count"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-search"), FullPage = true });
+
+        await SearchAsync(page, "tags.team = ml");
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{ann}')");
+        Assert.Equal(1, await page.Locator("table.runs tbody tr").CountAsync());
+        Assert.Equal("team=ml", await page.InnerTextAsync($"tr[data-run='{ann}'] td.tags span.tag"));
+
+        // A query that cannot be read says where and why; the table empties, the page keeps working.
+        await SearchAsync(page, "params.who <");
+        Assert.Equal("search, column 13: expected a value after params.who <, found the end of the query",
+            await page.InnerTextAsync("#search-error"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-search-error"), FullPage = true });
+
+        // Columns: pick params.who; sort by it both ways.
+        await page.ClickAsync("#search-clear");
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{ann}')");
+        await page.ClickAsync("#columns summary");
+        await page.CheckAsync("input[data-column='params.who']");
+        await page.WaitForSelectorAsync($"tr[data-run='{bob}'] td[data-column='params.who']:text-is('bob')");
+        await page.ClickAsync("button[data-sort='params.who']");
+        await WaitFirstRowAsync(page, ann);
+        Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort='params.who'])", "aria-sort"));
+        await page.ClickAsync("button[data-sort='params.who']");
+        await WaitFirstRowAsync(page, bob);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-columns-sorted"), FullPage = true });
+
+        // The picked column is remembered across visits; a run started elsewhere appears without a reload.
+        await page.ReloadAsync();
+        await Browser.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync($"tr[data-run='{ann}'] td[data-column='params.who']:text-is('ann')");
+        await page.EvaluateAsync("() => window.t1NoReload = true");
+        var carol = await _server.StartRunAsync(hello, new() { ["who"] = "carol", ["pause"] = "100ms" });
+        await page.WaitForSelectorAsync($"tr[data-run='{carol}'] td[data-column='params.who']:text-is('carol')", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.t1NoReload === true"), "the page reloaded instead of refreshing in place");
+
+        // Run with params: the form is typed by the workflow's params; the run records them and who started it.
+        await page.SelectOptionAsync("#start-definition", new SelectOptionValue { Label = "hello v1" });
+        await page.ClickAsync("#run-with-params");
+        await page.WaitForSelectorAsync("#params-dialog");
+        Assert.Equal("world", await page.InputValueAsync("input[data-param='who']"));
+        await page.FillAsync("input[data-param='who']", "dora");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-run-with-params"), FullPage = true });
+        await page.ClickAsync("#params-start");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("#run-status");
+        var started = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        using var viewer = _server.Client(await _server.KeyAsync(Roles.Viewer));
+        var run = (await viewer.GetFromJsonAsync<JsonObject>($"/api/runs/{started}"))!["run"]!;
+        Assert.Equal("dora", run["params"]!["who"]!.GetValue<string>());
+        Assert.Equal("admin", run["started_by"]!.GetValue<string>());
+
+        // Tags and a note from the run page; the runs search finds them.
+        await Browser.WaitInteractiveAsync(page);
+        await page.FillAsync("#tag-key", "team");
+        await page.FillAsync("#tag-value", "infra");
+        await page.ClickAsync("#tag-add");
+        await page.WaitForSelectorAsync("span.tag[data-tag='team']");
+        await page.FillAsync("#note-text", "tried a new greeting");
+        await page.ClickAsync("#note-save");
+        await page.WaitForSelectorAsync("#notes-message:text-is('note saved.')");
+        await page.GotoAsync(_server.Address + "/runs?q=" + Uri.EscapeDataString("tags.team = infra and note ~ greeting"));
+        await Browser.WaitInteractiveAsync(page);
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{started}')");
+        Assert.Equal(1, await page.Locator("table.runs tbody tr").CountAsync());
+        Assert.Equal("admin", await page.InnerTextAsync($"tr[data-run='{started}'] td.started-by"));
+    }
+
+    private static async Task SearchAsync(IPage page, string query)
+    {
+        await page.FillAsync("#search", query);
+        await page.ClickAsync("#search-go");
+    }
+
+    private static Task WaitFirstRowAsync(IPage page, string runId) =>
+        page.WaitForFunctionAsync("id => document.querySelector('table.runs tbody tr')?.dataset.run === id", runId, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+    private async Task<IPage> SignedInPageAsync()
+    {
+        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(_server.Address + "/login");
+        await page.FillAsync("#user", "admin");
+        await page.FillAsync("#password", PortalServer.AdminPassword);
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(_server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await Browser.WaitInteractiveAsync(page);
+        return page;
+    }
+
+    private static async Task WaitSucceededAsync(HttpClient api, string runId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var status = (await api.GetFromJsonAsync<JsonObject>($"/api/runs/{runId}"))!["run"]!["status"]!.ToString();
+            if (status == "Succeeded") return;
+            if (status != "Running" || DateTime.UtcNow > deadline) Assert.Fail($"run {runId} is {status}, expected it to succeed within 90 s");
+            await Task.Delay(200);
+        }
+    }
+}
