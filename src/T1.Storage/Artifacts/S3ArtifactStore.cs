@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Minio;
 using Minio.DataModel.Args;
 using Minio.Exceptions;
@@ -24,13 +25,14 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
     private readonly SemaphoreSlim _bucketLock = new(1, 1);
     private volatile bool _bucketReady;
 
-    public S3ArtifactStore(S3ArtifactStoreOptions options)
+    /// <param name="logger">Where retries during an outage are reported (none when null).</param>
+    public S3ArtifactStore(S3ArtifactStoreOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _prefix = options.Prefix.Trim('/');
-        _retry = S3Retry.Create(options);
+        _retry = S3Retry.Create(options, Location, logger);
         var client = new MinioClient()
             .WithEndpoint(options.Endpoint)
             .WithCredentials(options.AccessKey, options.SecretKey)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Minio.Exceptions;
 using Polly;
 using Polly.Retry;
@@ -13,13 +14,14 @@ namespace T1.Storage.Artifacts;
 /// first failure is <see cref="S3ArtifactStoreOptions.RetryFor"/> old (a healthy long upload is never
 /// cut short: only failures start the clock). A missing object, a corrupted blob or refused
 /// credentials are not transient and fail at once. Each retried operation must start over from
-/// scratch (rewind what it uploads, truncate what it downloads).
+/// scratch (rewind what it uploads, truncate what it downloads). Every retry is logged (a warning
+/// naming the store, the error and how long it has been failing), so an operator sees a step waiting on S3.
 /// </summary>
 public static class S3Retry
 {
     private static readonly ResiliencePropertyKey<Stopwatch> FailingFor = new("t1.s3.failing-for");
 
-    public static ResiliencePipeline Create(S3ArtifactStoreOptions options) => new ResiliencePipelineBuilder()
+    public static ResiliencePipeline Create(S3ArtifactStoreOptions options, string location = "S3", ILogger? logger = null) => new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
             MaxRetryAttempts = int.MaxValue,
@@ -33,6 +35,14 @@ public static class S3Retry
                 if (!args.Context.Properties.TryGetValue(FailingFor, out var clock))
                     args.Context.Properties.Set(FailingFor, clock = Stopwatch.StartNew());
                 return ValueTask.FromResult(clock.Elapsed < options.RetryFor);
+            },
+            OnRetry = args =>
+            {
+                var failingFor = args.Context.Properties.TryGetValue(FailingFor, out var clock) ? clock.Elapsed : TimeSpan.Zero;
+                logger?.LogWarning("{Store} unavailable ({Error}); retry {Attempt} in {Delay:0.0} s, failing for {FailingFor:0} s (gives up after {RetryFor:0} s)",
+                    location, args.Outcome.Exception?.GetBaseException().Message, args.AttemptNumber + 1, args.RetryDelay.TotalSeconds,
+                    failingFor.TotalSeconds, options.RetryFor.TotalSeconds);
+                return default;
             },
         })
         .Build();
