@@ -4,6 +4,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using T1.Storage.Artifacts;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
@@ -26,10 +27,11 @@ public static class T1Services
         // Process-wide, before any step allocates a tensor (a step's ComputeDevice.Initialize then changes nothing).
         T1.Ml.Compute.NativeHeap.Configure(options.Compute.NativeHeap);
         services.AddHostedService<MigrationService>(); // first: hosted services start in registration order
+        if (worker) services.AddHostedService<TorchWarmup>(); // before the Hangfire server takes its first step
         services.AddSingleton(options);
         services.AddSingleton(options.Engine);
         services.AddSingleton(new DatabaseFactory(options.Database, options.DataDirectory));
-        services.AddSingleton(CreateArtifactStore(options));
+        services.AddSingleton(sp => CreateArtifactStore(options, sp.GetService<ILoggerFactory>()));
         services.AddSingleton(StepCatalogs.Default);
         services.AddSingleton<DefinitionStore>();
         services.AddSingleton<WorkflowEngine>();
@@ -101,10 +103,10 @@ public static class T1Services
         DistributedLockTimeout = TimeSpan.FromMinutes(1),
     };
 
-    public static ArtifactStore CreateArtifactStore(T1Options options) => options.Artifacts.Provider.Trim().ToLowerInvariant() switch
+    public static ArtifactStore CreateArtifactStore(T1Options options, ILoggerFactory? loggers = null) => options.Artifacts.Provider.Trim().ToLowerInvariant() switch
     {
         "" or "local" or "file" or "filesystem" => new FileSystemArtifactStore(options.Artifacts.Path),
-        "s3" or "minio" => new S3ArtifactStore(options.Artifacts.S3),
+        "s3" or "minio" => new S3ArtifactStore(options.Artifacts.S3, loggers?.CreateLogger<S3ArtifactStore>()),
         var other => throw new InvalidOperationException(
             $"unknown artifact store '{other}' in T1:Artifacts:Provider; use 'local' or 's3'."),
     };
