@@ -16,14 +16,15 @@ public sealed class WorkerProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
 
-    public static async Task<WorkerProcess> StartAsync(string name, string queues, string connectionString, string dataDirectory, bool s3 = true)
+    /// <param name="staleAfter">How long an attempt may go without a heartbeat before this worker's reconciler takes it for dead (3 s by default).</param>
+    public static async Task<WorkerProcess> StartAsync(string name, string queues, string connectionString, string dataDirectory, bool s3 = true, TimeSpan? staleAfter = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { TestEnvironment.CliDll, "worker", "--queues", queues, "--count", "2", "--database", connectionString, "--data-dir", dataDirectory })
             psi.ArgumentList.Add(a);
         psi.Environment["T1__Worker__Name"] = name;
         psi.Environment["T1__Engine__HeartbeatInterval"] = "00:00:00.200";
-        psi.Environment["T1__Engine__StaleAfter"] = "00:00:03";
+        psi.Environment["T1__Engine__StaleAfter"] = (staleAfter ?? TimeSpan.FromSeconds(3)).ToString("c");
         psi.Environment["T1__Engine__RecoveryInterval"] = "00:00:00.500";
         psi.Environment["T1__Database__RetryMaxDelay"] = "00:00:01"; // well under StaleAfter, as the README asks
         psi.Environment["T1__Artifacts__S3__RetryMaxDelay"] = "00:00:01";
@@ -62,6 +63,9 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     /// <summary>SIGKILL: no shutdown, no cleanup, as when a machine dies.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Waits until the process has exited (after <see cref="KillHard"/>: until it can write nothing more).</summary>
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
 
     public async ValueTask DisposeAsync()
     {
