@@ -6,7 +6,8 @@ namespace T1.Ml.Model;
 
 /// <summary>
 /// Grouped-query self-attention with rotary positions and the fused
-/// <c>scaled_dot_product_attention</c>; q/k/v biases as in Qwen2 (config.AttentionBias).
+/// <c>scaled_dot_product_attention</c>; q/k/v biases as in Qwen2 (config.AttentionBias). After <see cref="Fuse"/>
+/// q, k and v come from one matrix multiply (<see cref="FusedWeight"/>) and k is rotated together with q.
 /// </summary>
 public sealed class Attention : nn.Module
 {
@@ -17,6 +18,8 @@ public sealed class Attention : nn.Module
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
+    private FusedWeight? _qkv;     // (H·D + 2·KV·D, C)
+    private FusedWeight? _qkvBias; // (H·D + 2·KV·D)
 
     public Attention(ModelConfig c) : base(nameof(Attention))
     {
@@ -30,6 +33,19 @@ public sealed class Attention : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Fuses the q/k/v projections for inference (see <see cref="FusedWeight"/>); idempotent.</summary>
+    internal void Fuse()
+    {
+        if (Fused) return;
+        _qkv?.Dispose();
+        _qkvBias?.Dispose();
+        _qkv = FusedWeight.Create(q_proj.weight!, k_proj.weight!, v_proj.weight!);
+        _qkvBias = q_proj.bias is null ? null : FusedWeight.Create(q_proj.bias!, k_proj.bias!, v_proj.bias!);
+    }
+
+    private bool Fused => _qkv is not null && _qkv.Holds(q_proj.weight, k_proj.weight, v_proj.weight)
+        && (q_proj.bias is null ? _qkvBias is null : _qkvBias is not null && _qkvBias.Holds(q_proj.bias, k_proj.bias, v_proj.bias));
+
     /// <summary>
     /// <paramref name="x"/> (B, T, C); <paramref name="cos"/>/<paramref name="sin"/> (B, 1, T, D);
     /// <paramref name="mask"/> null or bool (B|1, 1, T, S) with true = may attend; <paramref name="causal"/>
@@ -40,11 +56,21 @@ public sealed class Attention : nn.Module
     {
         using var scope = NewDisposeScope();
         long B = x.shape[0], T = x.shape[1];
-        var q = q_proj.forward(x).view(B, T, _heads, _headDim).transpose(1, 2);   // (B, H, T, D)
-        var k = k_proj.forward(x).view(B, T, _kvHeads, _headDim).transpose(1, 2); // (B, KV, T, D)
-        var v = v_proj.forward(x).view(B, T, _kvHeads, _headDim).transpose(1, 2); // (B, KV, T, D)
-        q = Rotary.Apply(q, cos, sin);
-        k = Rotary.Apply(k, cos, sin);
+        Tensor q, k, v;
+        if (Fused)
+        {
+            var qkv = nn.functional.linear(x, _qkv!.Tensor, _qkvBias?.Tensor).view(B, T, _heads + 2 * _kvHeads, _headDim).transpose(1, 2); // (B, H+2KV, T, D)
+            var qk = Rotary.Apply(qkv.narrow(1, 0, _heads + _kvHeads), cos, sin); // (B, H+KV, T, D)
+            q = qk.narrow(1, 0, _heads);                    // (B, H, T, D)
+            k = qk.narrow(1, _heads, _kvHeads);             // (B, KV, T, D)
+            v = qkv.narrow(1, _heads + _kvHeads, _kvHeads); // (B, KV, T, D)
+        }
+        else
+        {
+            q = Rotary.Apply(q_proj.forward(x).view(B, T, _heads, _headDim).transpose(1, 2), cos, sin);   // (B, H, T, D)
+            k = Rotary.Apply(k_proj.forward(x).view(B, T, _kvHeads, _headDim).transpose(1, 2), cos, sin); // (B, KV, T, D)
+            v = v_proj.forward(x).view(B, T, _kvHeads, _headDim).transpose(1, 2);                         // (B, KV, T, D)
+        }
         if (cache is not null)
         {
             cache.Keys[layer].narrow(2, start, T).copy_(k);
@@ -75,5 +101,15 @@ public sealed class Attention : nn.Module
         }
         y = y.transpose(1, 2).contiguous().view(B, T, _heads * _headDim);                                 // (B, T, C)
         return o_proj.forward(y).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _qkv?.Dispose();
+            _qkvBias?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 }

@@ -54,6 +54,14 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
         return m;
     }
 
+    /// <summary>
+    /// For inference: each layer's q/k/v projections become one matrix multiply, and gate/up another (batch-1 decode
+    /// is bound by the number of ops). The parameters keep their names, shapes and values (they become slices of the
+    /// fused storage, so memory is not doubled and in-place updates still show); call it after moving the model, as
+    /// <c>to(…)</c> makes new parameters and the layers then fall back to separate projections. Idempotent.
+    /// </summary>
+    public void FuseProjections() => model.Fuse();
+
     /// <summary>The dtype of the weights (float32 or bfloat16).</summary>
     public ScalarType Dtype => model.EmbedWeight.dtype;
 

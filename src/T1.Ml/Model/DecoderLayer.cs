@@ -20,6 +20,13 @@ public sealed class DecoderLayer : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Fuses q/k/v and gate/up for inference (see <see cref="FusedWeight"/>).</summary>
+    internal void Fuse()
+    {
+        self_attn.Fuse();
+        mlp.Fuse();
+    }
+
     /// <summary>(B, T, C) → (B, T, C); the other arguments as in <see cref="Attention.Forward"/>.</summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, KvCache? cache, int layer, int start)
     {

@@ -34,6 +34,7 @@ public sealed class DecodeEngine : IDisposable
     public DecodeEngine(DecoderLM model, ITextTokenizer tokenizer, DecodeEngineOptions options, string name)
     {
         _model = model;
+        _model.FuseProjections(); // the engine owns the model and never trains it
         _tokenizer = tokenizer;
         _options = options;
         Name = name;
