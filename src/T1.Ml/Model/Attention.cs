@@ -59,7 +59,9 @@ public sealed class Attention : nn.Module
         Tensor q, k, v;
         if (Fused)
         {
-            var qkv = nn.functional.linear(x, _qkv!.Tensor, _qkvBias?.Tensor).view(B, T, _heads + 2 * _kvHeads, _headDim).transpose(1, 2); // (B, H+2KV, T, D)
+            int n = _heads + 2 * _kvHeads;
+            var fused = nn.functional.linear(x, _qkv!.Tensor, _qkvBias?.Tensor);                // (B, T, (H+2KV)·D)
+            var qkv = T == 1 ? fused.view(B, n, 1, _headDim) : fused.view(B, T, n, _headDim).transpose(1, 2); // (B, H+2KV, T, D): one position needs no transpose
             var qk = Rotary.Apply(qkv.narrow(1, 0, _heads + _kvHeads), cos, sin); // (B, H+KV, T, D)
             q = qk.narrow(1, 0, _heads);                    // (B, H, T, D)
             k = qk.narrow(1, _heads, _kvHeads);             // (B, KV, T, D)
@@ -85,7 +87,7 @@ public sealed class Attention : nn.Module
             // read as it is, never repeated. Query head h belongs to kv head h / group (as repeat_interleave).
             int group = _heads / _kvHeads;
             var qg = q.reshape(B, _kvHeads, group, _headDim);                                                         // (B, KV, G, D)
-            y = nn.functional.scaled_dot_product_attention(qg, k, v, attn_mask: mask, is_casual: false).reshape(B, _heads, 1, _headDim); // (B, H, 1, D)
+            y = nn.functional.scaled_dot_product_attention(qg, k, v, attn_mask: mask, is_casual: false); // (B, KV, G, D) = heads in order
         }
         else
         {
@@ -99,7 +101,9 @@ public sealed class Attention : nn.Module
             // with fewer queries than keys libtorch's causal mask would be anchored at key 0.
             y = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask, is_casual: causal); // (B, H, T, D)
         }
-        y = y.transpose(1, 2).contiguous().view(B, T, _heads * _headDim);                                 // (B, T, C)
+        y = T == 1
+            ? y.reshape(B, 1, _heads * _headDim)                                // (B, 1, C): with one position the heads are already in order
+            : y.transpose(1, 2).contiguous().view(B, T, _heads * _headDim);     // (B, T, C)
         return o_proj.forward(y).MoveToOuterDisposeScope();
     }
 

@@ -89,8 +89,10 @@ public sealed class DecoderStack : nn.Module
         }
         // float32 tables, cast to the activations' dtype (bf16 models) as Hugging Face does.
         var dtype = EmbedWeight.dtype;
-        var cos = get_buffer("rope_cos")!.index_select(0, positions.flatten()).view(B, 1, T, -1).to(dtype); // (B, 1, T, D)
-        var sin = get_buffer("rope_sin")!.index_select(0, positions.flatten()).view(B, 1, T, -1).to(dtype); // (B, 1, T, D)
+        var flat = positions.flatten();
+        var cos = get_buffer("rope_cos")!.index_select(0, flat).view(B, 1, T, -1); // (B, 1, T, D)
+        var sin = get_buffer("rope_sin")!.index_select(0, flat).view(B, 1, T, -1); // (B, 1, T, D)
+        if (cos.dtype != dtype) (cos, sin) = (cos.to(dtype), sin.to(dtype));
         var x = embed_tokens.forward(ids); // (B, T, C)
         bool checkpoint = GradCheckpoint && cache is null && is_grad_enabled();
         for (int i = 0; i < layers.Count; i++)

@@ -43,6 +43,13 @@ public sealed partial class SynthesizeStep
         [Range(1, 1_000_000)]
         public int TeacherMaxTokens { get; set; } = TeacherOptions.DefaultMaxTokens;
 
+        [StepInput(Description = "jsonl only: the request field of that limit: auto (max_completion_tokens for o-series and gpt-5 models, or when the endpoint asks for it; max_tokens otherwise), max_tokens or max_completion_tokens.",
+            OneOf = [TeacherOptions.FieldAuto, TeacherOptions.FieldMaxTokens, TeacherOptions.FieldMaxCompletionTokens])]
+        public string TeacherMaxTokensField { get; set; } = TeacherOptions.FieldAuto;
+
+        [StepInput(Description = "jsonl only: the longest Retry-After the step waits; an endpoint that asks for longer (a rate limit reset an hour away) fails the step at once, saying so, and a later retry of the step continues from the finished traces.")]
+        public TimeSpan TeacherMaxRetryAfter { get; set; } = TeacherOptions.DefaultMaxRetryAfter;
+
         [StepInput(Description = "jsonl only: the teacher's sampling temperature.")]
         [Range(0.0, 2.0)]
         public double TeacherTemperature { get; set; } = TeacherOptions.DefaultTemperature;

@@ -33,6 +33,7 @@ public sealed partial class SynthesizeStep
             TracesPerProblem = inputs.TracesPerProblem, Concurrency = inputs.TeacherConcurrency, MaxTokens = inputs.TeacherMaxTokens,
             Temperature = inputs.TeacherTemperature, Seed = inputs.Seed, RequestTimeout = inputs.TeacherTimeout, Retries = inputs.TeacherRetries,
             SystemPrompt = inputs.TeacherSystemPrompt, PricePromptPerMillion = inputs.PricePrompt, PriceCompletionPerMillion = inputs.PriceCompletion,
+            MaxTokensField = inputs.TeacherMaxTokensField, MaxRetryAfter = inputs.TeacherMaxRetryAfter,
         };
         string? key;
         try

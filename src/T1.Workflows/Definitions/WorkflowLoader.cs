@@ -45,7 +45,7 @@ public static partial class WorkflowLoader
         }
         var graph = StepGraph.Build(draft.Steps, bag);
         var expressions = new ExpressionValidator(draft, graph, bag, yamlText);
-        var inputs = new InputValidator(bag, expressions.KindOf);
+        var inputs = new InputValidator(bag, expressions.KindOf, expressions.ParamDefault);
         foreach (var step in draft.Steps)
         {
             if (step.Type is not null) inputs.Validate(step, step.Type);

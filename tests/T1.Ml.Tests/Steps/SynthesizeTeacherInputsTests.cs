@@ -66,4 +66,22 @@ public sealed class SynthesizeTeacherInputsTests
             error);
         Assert.DoesNotContain(value, error);
     }
+
+    [Fact]
+    public void Validate_RefusesAnApiKeyAsAParamDefault_AtTheDefault_NamingTheParam()
+    {
+        var key = "sk-proj-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
+        var viaParam = Workflow
+            .Replace("  math500: data/benchmarks/math500.jsonl", "  math500: data/benchmarks/math500.jsonl\n  openai_key: " + key, StringComparison.Ordinal)
+            .Replace("teacher_api_key: env:T1_TEACHER_API_KEY", "teacher_api_key: ${{ params.openai_key }}", StringComparison.Ordinal);
+        var result = WorkflowLoader.Load(viaParam, "teacher.yaml", Catalog);
+        var error = Assert.Single(result.Diagnostics).ToString();
+        Assert.Equal(
+            "teacher.yaml:5:15: error: param 'openai_key' (input 'teacher_api_key' of step 'teacher'): its default must say where the API key is, not be the key: " +
+            "env:NAME (an environment variable of the worker, e.g. env:OPENAI_API_KEY) or secret:NAME (a file in the worker's secrets folder)",
+            error);
+        Assert.DoesNotContain(key, error);
+        // A default that names a source is fine.
+        Assert.True(WorkflowLoader.Load(viaParam.Replace(key, "env:OPENAI_API_KEY", StringComparison.Ordinal), "teacher.yaml", Catalog).Succeeded);
+    }
 }

@@ -15,19 +15,23 @@ namespace T1.Ml.Synthesis.Teacher;
 /// HttpClient and System.Text.Json — the official client has no <c>reasoning_content</c> and its own retry loop.
 /// Transient failures (429, 408, 5xx, a lost connection, a request over <see cref="TeacherOptions.RequestTimeout"/>)
 /// are retried by a Polly pipeline (Microsoft.Extensions.Http.Resilience): exponential back-off with jitter,
-/// or exactly the server's <c>Retry-After</c> when it sends one.
+/// or exactly the server's <c>Retry-After</c> when it sends one — up to <see cref="TeacherOptions.MaxRetryAfter"/>: an
+/// endpoint asking for a longer wait fails the request at once, saying so, instead of holding the step silently.
+/// The token limit goes out as <c>max_tokens</c> or <c>max_completion_tokens</c> (<see cref="TeacherOptions.MaxTokensField"/>).
 /// </summary>
 public sealed class TeacherClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly Uri _completions;
     private readonly TeacherOptions _options;
+    private volatile string _maxTokensField; // auto: switched to max_completion_tokens once the endpoint asks for it
 
     /// <param name="apiKey">Sent as <c>Authorization: Bearer</c>; null for an endpoint without auth.</param>
     /// <param name="onRetry">Told each retry: what failed, which retry, and the wait.</param>
     public TeacherClient(TeacherOptions options, string? apiKey, Action<string>? onRetry = null)
     {
         _options = options;
+        _maxTokensField = MaxTokensFieldFor(options);
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         if (options.Retries > 0)
         {
@@ -39,6 +43,8 @@ public sealed class TeacherClient : IDisposable
                 Delay = options.RetryDelay,
                 MaxDelay = options.MaxRetryDelay,
                 ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                    && !(args.Outcome.Result is { } r && RetryAfter(r) > options.MaxRetryAfter)),
                 OnRetry = args =>
                 {
                     var what = args.Outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : args.Outcome.Exception?.GetType().Name ?? "failure";
@@ -60,11 +66,39 @@ public sealed class TeacherClient : IDisposable
     /// <exception cref="TeacherProtocolException">The endpoint refuses every request (401, 403, 404…) or is still failing after the retries.</exception>
     public async Task<TeacherCompletion> CompleteAsync(IReadOnlyList<(string Role, string Content)> messages, int seed, CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            var field = _maxTokensField;
+            var (completion, refusal) = await SendAsync(messages, seed, field, cancellationToken);
+            // auto: an endpoint that refuses max_tokens and names max_completion_tokens (OpenAI's o-series) gets the same request again with it.
+            if (refusal is not null && _options.MaxTokensField == TeacherOptions.FieldAuto && field == TeacherOptions.FieldMaxTokens
+                && refusal.Contains(TeacherOptions.FieldMaxCompletionTokens, StringComparison.Ordinal))
+            {
+                _maxTokensField = TeacherOptions.FieldMaxCompletionTokens;
+                continue;
+            }
+            return completion;
+        }
+    }
+
+    /// <summary>The field auto starts with: max_completion_tokens for models known to refuse max_tokens.</summary>
+    public static string MaxTokensFieldFor(TeacherOptions options)
+    {
+        if (options.MaxTokensField != TeacherOptions.FieldAuto) return options.MaxTokensField;
+        var model = options.Model[(options.Model.LastIndexOf('/') + 1)..].ToLowerInvariant(); // "openai/o3-mini" as routers name it
+        bool reasoning = (model.Length >= 2 && model[0] == 'o' && char.IsAsciiDigit(model[1])) || model.StartsWith("gpt-5", StringComparison.Ordinal);
+        return reasoning ? TeacherOptions.FieldMaxCompletionTokens : TeacherOptions.FieldMaxTokens;
+    }
+
+    /// <summary>One request; a 400/422 comes back as a failed completion with the endpoint's message (the refusal).</summary>
+    private async Task<(TeacherCompletion Completion, string? Refusal)> SendAsync(
+        IReadOnlyList<(string Role, string Content)> messages, int seed, string maxTokensField, CancellationToken cancellationToken)
+    {
         var body = new JsonObject
         {
             ["model"] = _options.Model,
             ["messages"] = new JsonArray(messages.Select(m => (JsonNode)new JsonObject { ["role"] = m.Role, ["content"] = m.Content }).ToArray()),
-            ["max_tokens"] = _options.MaxTokens,
+            [maxTokensField] = _options.MaxTokens,
             ["temperature"] = _options.Temperature,
             ["seed"] = seed,
             ["n"] = 1,
@@ -84,11 +118,14 @@ public sealed class TeacherClient : IDisposable
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (response.IsSuccessStatusCode) return Parse(text);
+            if (response.IsSuccessStatusCode) return (Parse(text), null);
             var status = (int)response.StatusCode;
             var detail = ErrorMessage(text);
             if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity)
-                return TeacherCompletion.Failed($"the endpoint refused this request with HTTP {status}: {detail}");
+                return (TeacherCompletion.Failed($"the endpoint refused this request with HTTP {status}: {detail}"), detail);
+            if (RetryAfter(response) is { } wait && wait > _options.MaxRetryAfter)
+                throw new TeacherProtocolException(string.Create(CultureInfo.InvariantCulture,
+                    $"teacher endpoint {_completions} answered HTTP {status} ({detail}) and asks to wait {wait.TotalSeconds:0} s (Retry-After), longer than teacher_max_retry_after ({_options.MaxRetryAfter.TotalSeconds:0} s); finished traces are kept: retry the step after that wait, or raise teacher_max_retry_after to wait it out."));
             var hint = response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => "check teacher_api_key names the right key for this endpoint",
@@ -100,6 +137,14 @@ public sealed class TeacherClient : IDisposable
             throw new TeacherProtocolException($"teacher endpoint {_completions} answered HTTP {status} ({detail}); {hint}.");
         }
     }
+
+    /// <summary>The wait a response's <c>Retry-After</c> asks for (seconds or a date), or null.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
 
     /// <summary>Reads a chat.completion body; a body that is not one becomes a failed completion with the reason.</summary>
     public static TeacherCompletion Parse(string json)

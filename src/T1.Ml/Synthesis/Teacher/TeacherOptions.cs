@@ -13,6 +13,12 @@ public sealed record TeacherOptions
     public const int MaxTracesPerProblem = 64;
     public const int MaxConcurrency = 256;
 
+    /// <summary><see cref="MaxTokensField"/>: <c>max_completion_tokens</c> for models that need it (o-series, gpt-5), else <c>max_tokens</c>; switched when the endpoint asks.</summary>
+    public const string FieldAuto = "auto";
+    public const string FieldMaxTokens = "max_tokens";
+    public const string FieldMaxCompletionTokens = "max_completion_tokens";
+    public static readonly TimeSpan DefaultMaxRetryAfter = TimeSpan.FromMinutes(10);
+
     /// <summary>Base URL of an OpenAI-compatible API, up to and including <c>/v1</c> ("http://localhost:5000/v1").</summary>
     public required string BaseUrl { get; init; }
 
@@ -30,6 +36,15 @@ public sealed record TeacherOptions
 
     /// <summary>Most tokens the teacher may write per response (its <c>max_tokens</c>); a response cut there is rejected.</summary>
     public int MaxTokens { get; init; } = DefaultMaxTokens;
+
+    /// <summary>
+    /// The request field that carries <see cref="MaxTokens"/>: <see cref="FieldMaxTokens"/>, <see cref="FieldMaxCompletionTokens"/>
+    /// (OpenAI's o-series refuse max_tokens) or <see cref="FieldAuto"/>.
+    /// </summary>
+    public string MaxTokensField { get; init; } = FieldAuto;
+
+    /// <summary>Longest <c>Retry-After</c> the client waits; an endpoint that asks for longer fails the step at once, saying so.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = DefaultMaxRetryAfter;
 
     /// <summary>Sampling temperature of the teacher (above 0 so several traces per problem differ).</summary>
     public double Temperature { get; init; } = DefaultTemperature;
@@ -55,7 +70,7 @@ public sealed record TeacherOptions
     /// <summary>First back-off delay; it doubles per retry (with jitter) unless the endpoint says Retry-After.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Longest exponential back-off between two tries; a server's Retry-After is honoured as sent, even when longer.</summary>
+    /// <summary>Longest exponential back-off between two tries; a server's Retry-After is honoured as sent, up to <see cref="MaxRetryAfter"/>.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>The cost of one response from its token counts.</summary>
@@ -79,6 +94,9 @@ public sealed record TeacherOptions
         if (PricePromptPerMillion < 0 || PriceCompletionPerMillion < 0 || !double.IsFinite(PricePromptPerMillion) || !double.IsFinite(PriceCompletionPerMillion))
             throw new ArgumentException("price_prompt and price_completion must be 0 or more (currency units per million tokens)");
         if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentException("teacher_timeout must be positive");
+        if (MaxRetryAfter < TimeSpan.Zero) throw new ArgumentException("teacher_max_retry_after must be 0 or more");
+        if (MaxTokensField is not (FieldAuto or FieldMaxTokens or FieldMaxCompletionTokens))
+            throw new ArgumentException($"teacher_max_tokens_field must be {FieldAuto}, {FieldMaxTokens} or {FieldMaxCompletionTokens}, got '{MaxTokensField}'");
     }
 
     private static void Check(string name, int value, int min, int max)

@@ -24,6 +24,9 @@ internal sealed class ExpressionValidator(DraftWorkflow workflow, StepGraph grap
         return graph.Find(r.StepId!)?.Type?.FindOutput(r.Name)?.Kind;
     }
 
+    /// <summary>The default of param <paramref name="name"/> as written (null when the workflow declares no such param).</summary>
+    public YNode? ParamDefault(string name) => _params.GetValueOrDefault(name);
+
     public void Validate(DraftStep step)
     {
         if (step.With is null) return;

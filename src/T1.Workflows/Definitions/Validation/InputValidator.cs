@@ -7,9 +7,10 @@ namespace T1.Workflows.Definitions.Validation;
 /// <summary>
 /// Checks a step's `with:` against its step type's declared inputs (read from the
 /// <see cref="StepCatalog"/> only): unknown and missing inputs, literal kinds, ranges, allowed
-/// values, and the kinds of whole-value expressions when those are known statically.
+/// values, the kinds of whole-value expressions when those are known statically, and the pattern of an input against
+/// the default of a param it takes whole (so an API key written as a param default is refused where it is written).
 /// </summary>
-internal sealed class InputValidator(DiagnosticBag bag, Func<ExpressionReference, ValueKind?> kindOf)
+internal sealed class InputValidator(DiagnosticBag bag, Func<ExpressionReference, ValueKind?> kindOf, Func<string, YNode?> paramDefault)
 {
     public void Validate(DraftStep step, StepTypeDescriptor type)
     {
@@ -78,5 +79,10 @@ internal sealed class InputValidator(DiagnosticBag bag, Func<ExpressionReference
         var reference = whole.Value.Reference!;
         if (kindOf(reference) is { } source && !ValueKinds.Fits(source, kind, anyObject))
             bag.Error(value, $"{step.Label}: input '{input.Name}' must be {ValueKinds.Describe(kind)}, but '{reference.Text}' is {ValueKinds.Describe(source)}");
+        // Reported at the default (what to fix) and without its value: it may be a secret.
+        if (reference.Kind == ReferenceKind.Param && input.Pattern is { } pattern && paramDefault(reference.Name) is YScalar d
+            && YamlValues.Scalar(d) is JsonValue json && json.TryGetValue<string>(out var text)
+            && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
+            bag.Error(d, $"param '{reference.Name}' (input '{input.Name}' of {step.Label}): its default {input.PatternMessage ?? $"must match {pattern}"}");
     }
 }
