@@ -73,6 +73,7 @@ public sealed class TeacherSynthesisCrossHostTests : IAsyncLifetime
         Assert.Equal("host-a", first.Worker);
         Assert.Contains("answered HTTP 503 (overloaded)", first.Error, StringComparison.Ordinal);
         var askedByA = teacher.Requests.Take(FirstHost).Select(r => ((string?)r.Body["seed"]?.ToString(), RecordedTeacher.Problem(r))).ToList();
+        _workers.Remove(hostA);
         await hostA.DisposeAsync(); // host A is gone, and its work file with it as far as host B can tell
 
         _teacherFails = false;
