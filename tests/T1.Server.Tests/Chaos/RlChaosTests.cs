@@ -78,17 +78,29 @@ public sealed class RlChaosTests(RlChaosFixture f, ITestOutputHelper output) : I
     public async Task PostgresRestartMidRl_TheAttemptCarriesOn_AndEndsWhereAnUninterruptedRunEnds()
     {
         var worker = await WorkerAsync("steady");
-        var run = await Client.StartAsync(f.Workflow);
-        await UntilAsync(() => HasMetricAsync(run.Id, step: RlChaosFixture.SaveEvery), TimeSpan.FromMinutes(4), "rl logged no metric\n" + worker.Output);
-        var before = await DbNowAsync();
-        await Outage.ForAsync(Outage.Postgres, TimeSpan.Zero); // fast shutdown (every connection cut), then start again
+        // The micro rl takes a few seconds on a quiet machine, and metrics reach the database in batches: the restart
+        // can land after the step has finished (seen once). Such a run proves nothing, so it is run again, at most
+        // three times in all; the assertions below are made on a run whose step the restart did hit.
+        for (int tries = 1; ; tries++)
+        {
+            var run = await Client.StartAsync(f.Workflow);
+            await UntilAsync(() => HasMetricAsync(run.Id, step: 1), TimeSpan.FromMinutes(4), "rl logged no metric\n" + worker.Output);
+            var before = await DbNowAsync();
+            await Outage.ForAsync(Outage.Postgres, TimeSpan.Zero); // fast shutdown (every connection cut), then start again
 
-        var d = await Client.WaitAsync(run.Id, TimeSpan.FromMinutes(6));
-        await AssertRiddenOutAsync(d, worker, "PostgreSQL restart");
-        var succeeded = (await Client.Get<RunQueries>().HistoryAsync(run.Id)).Single(t => t.StepId == "rl" && t.To == "Succeeded");
-        Assert.True(succeeded.At > before, "the rl step finished before PostgreSQL was restarted: the fault missed the step");
-        f.Reference.AssertSameAs(await RunEvidence.OfAsync(Client, run.Id, "rl"), "PostgreSQL restart mid-rl");
-        await RunEvidence.AssertIntactAsync(Client, run.Id);
+            var d = await Client.WaitAsync(run.Id, TimeSpan.FromMinutes(6));
+            await AssertRiddenOutAsync(d, worker, "PostgreSQL restart");
+            var succeeded = (await Client.Get<RunQueries>().HistoryAsync(run.Id)).Single(t => t.StepId == "rl" && t.To == "Succeeded");
+            if (succeeded.At <= before)
+            {
+                output.WriteLine($"try {tries}: the rl step finished before PostgreSQL was restarted");
+                Assert.True(tries < 3, "in 3 runs the rl step finished before PostgreSQL was restarted: the fault never hit the step");
+                continue;
+            }
+            f.Reference.AssertSameAs(await RunEvidence.OfAsync(Client, run.Id, "rl"), "PostgreSQL restart mid-rl");
+            await RunEvidence.AssertIntactAsync(Client, run.Id);
+            return;
+        }
     }
 
     [Fact]
