@@ -11,29 +11,14 @@ using T1.Storage.Database;
 namespace T1.Server.Tests.Api;
 
 /// <summary>Params as JSON values (checked against the workflow's params) and the explicit schedule choice when publishing.</summary>
-public sealed class ApiParamsTests : IAsyncLifetime
+public sealed class ApiParamsTests() : TypedWorkflowApiTest(Yaml)
 {
     private const string Yaml = "name: typed\nparams: { traces: 100, lr: 0.5, greedy: false, budgets: [16, 64], who: world }\nsteps:\n  - id: a\n    uses: echo\n    with: { message: \"${{ params.who }}\" }\n";
-    private PortalServer _server = null!;
-    private HttpClient _http = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PortalServer.StartAsync();
-        _http = _server.Client(await _server.KeyAsync(Roles.Admin));
-        await _server.RegisterYamlAsync("typed.yaml", Yaml);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
 
     [Fact]
     public async Task NumbersBooleansAndLists_AreTakenAsTheirJsonValues()
     {
-        var response = await _http.PostAsync("/api/runs", Json("""{"name": "typed", "params": {"traces": 150, "lr": 0.001, "greedy": true, "budgets": [32, 128, 512], "who": "you"}}"""));
+        var response = await Http.PostAsync("/api/runs", Json("""{"name": "typed", "params": {"traces": 150, "lr": 0.001, "greedy": true, "budgets": [32, 128, 512], "who": "you"}}"""));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var run = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -43,7 +28,7 @@ public sealed class ApiParamsTests : IAsyncLifetime
     [Fact]
     public async Task StringsAreStillReadLikeCommandLineParams()
     {
-        var response = await _http.PostAsync("/api/runs", Json("""{"name": "typed", "params": {"traces": "150", "greedy": "yes"}}"""));
+        var response = await Http.PostAsync("/api/runs", Json("""{"name": "typed", "params": {"traces": "150", "greedy": "yes"}}"""));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var run = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -60,14 +45,14 @@ public sealed class ApiParamsTests : IAsyncLifetime
     [InlineData("""{"trace": 1}""", "trace", "unknown param 'trace'; did you mean 'traces'? Workflow 'typed' declares: traces, lr, greedy, budgets, who")]
     public async Task AValueOfTheWrongKind_Gets400_NamingTheParam(string @params, string param, string message)
     {
-        var response = await _http.PostAsync("/api/runs", Json($$"""{"name": "typed", "params": {{@params}}}"""));
+        var response = await Http.PostAsync("/api/runs", Json($$"""{"name": "typed", "params": {{@params}}}"""));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("Bad param", problem["title"]!.GetValue<string>());
         Assert.Equal(message, problem["detail"]!.GetValue<string>());
         Assert.Equal(param, problem["errors"]![0]!["param"]!.GetValue<string>());
-        await using var db = _server.Get<DatabaseFactory>().Create();
+        await using var db = Server.Get<DatabaseFactory>().Create();
         Assert.Empty(db.Runs);
     }
 
@@ -75,15 +60,15 @@ public sealed class ApiParamsTests : IAsyncLifetime
     public async Task Publishing_ActivatesTheSchedule_UnlessScheduleOff()
     {
         var yaml = "name: nightly\nschedule: \"30 3 * * 1-5\"\nsteps:\n  - id: a\n    uses: echo\n    with: { message: hi }\n";
-        var off = await _http.PostAsync("/api/definitions?schedule=off", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        var off = await Http.PostAsync("/api/definitions?schedule=off", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
         Assert.Equal(HttpStatusCode.Created, off.StatusCode);
         Assert.DoesNotContain(RecurringJobs(), j => j == "workflow:nightly");
 
-        var on = await _http.PostAsync("/api/definitions", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        var on = await Http.PostAsync("/api/definitions", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
         Assert.Equal(HttpStatusCode.Created, on.StatusCode);
         Assert.Contains(RecurringJobs(), j => j == "workflow:nightly");
 
-        var bad = await _http.PostAsync("/api/definitions?schedule=maybe", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        var bad = await Http.PostAsync("/api/definitions?schedule=maybe", new StringContent(yaml, Encoding.UTF8, "application/yaml"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("schedule must be 'on' (the default: the workflow's schedule: is active once published) or 'off' (published disabled), not 'maybe'.",
             (await bad.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
@@ -91,7 +76,7 @@ public sealed class ApiParamsTests : IAsyncLifetime
 
     private List<string> RecurringJobs()
     {
-        using var connection = _server.Get<JobStorage>().GetConnection();
+        using var connection = Server.Get<JobStorage>().GetConnection();
         return connection.GetRecurringJobs().Select(j => j.Id).ToList();
     }
 
