@@ -261,6 +261,13 @@ finish() {  # stop the servers first, so nothing is printed after the summary li
   if [ -n "${LOCK_FILE:-}" ]; then flock -u 9 || true; fi
   stop_servers
   [ -z "$BROKEN" ] || log "failed outright:$BROKEN"
+  # name every failed test again here, so the end of a long CI log says which ones
+  local trx name
+  for trx in "$RESULTS"/*.trx; do
+    [ -f "$trx" ] || continue
+    { grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"' "$trx" || true; } \
+      | sed -n 's/.* testName="\([^"]*\)".*/\1/p' | while IFS= read -r name; do log "failed: $name"; done
+  done
   local line="$PASSED passed, $FAILED failed"
   [ "$SKIPPED" = 0 ] || line="$line, $SKIPPED skipped"
   echo "$line"
