@@ -7,6 +7,8 @@ public sealed class Cli : IDisposable
 {
     public string WorkDir { get; } = Path.Combine(Path.GetTempPath(), "t1-cli-" + Guid.NewGuid().ToString("N")[..8]);
 
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(8);
+
     public Cli() => Directory.CreateDirectory(WorkDir);
 
     public static string RepoRoot
@@ -38,8 +40,18 @@ public sealed class Cli : IDisposable
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(cts.Token);
+        // a hang guard, not a speed limit: `t1 resume` of a training step took 3.5 min on this 2-core machine under load
+        using var cts = new CancellationTokenSource(CommandTimeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+            throw new TimeoutException($"`t1 {string.Join(' ', args)}` did not exit within {CommandTimeout.TotalMinutes} min; it printed:\n{await stdout}\n{await stderr}");
+        }
         return (p.ExitCode, await stdout, await stderr);
     }
 
