@@ -12,7 +12,8 @@ namespace T1.Workflows.Registry;
 public sealed partial class ModelRegistry(DatabaseFactory database)
 {
     /// <summary>
-    /// Registers <paramref name="candidate"/> as a new version and decides whether it becomes champion.
+    /// Registers <paramref name="candidate"/> as a new version (or, when the model already has a version with the same
+    /// checkpoint sha256, takes that version) and decides whether it becomes champion.
     /// At least once: a step that runs twice (same <see cref="PromotionCandidate.Origin"/>) gets the first
     /// decision back instead of a second version.
     /// </summary>
@@ -120,14 +121,21 @@ public sealed partial class ModelRegistry(DatabaseFactory database)
                 model = new ModelRecord { Name = c.ModelName, CreatedAt = now, UpdatedAt = now };
                 db.Models.Add(model);
             }
-            int next = 1 + (await db.ModelVersions.Where(v => v.ModelName == c.ModelName).MaxAsync(v => (int?)v.Version, token) ?? 0);
-            var version = new ModelVersionRecord
+            // The same checkpoint (same sha256) is the same model: its existing version is decided on again, no new version.
+            var version = await db.ModelVersions.AsNoTracking().Where(v => v.ModelName == c.ModelName && v.CheckpointSha256 == c.CheckpointSha256)
+                .OrderBy(v => v.Version).FirstOrDefaultAsync(token);
+            var reused = version is not null;
+            if (version is null)
             {
-                ModelName = c.ModelName, Version = next, CheckpointSha256 = c.CheckpointSha256, ReportSha256 = c.ReportSha256,
-                AccuracyJson = JsonSerializer.Serialize(c.Accuracy.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value)),
-                RunId = c.RunId, StepId = c.StepId, CreatedAt = now,
-            };
-            db.ModelVersions.Add(version);
+                int next = 1 + (await db.ModelVersions.Where(v => v.ModelName == c.ModelName).MaxAsync(v => (int?)v.Version, token) ?? 0);
+                version = new ModelVersionRecord
+                {
+                    ModelName = c.ModelName, Version = next, CheckpointSha256 = c.CheckpointSha256, ReportSha256 = c.ReportSha256,
+                    AccuracyJson = JsonSerializer.Serialize(c.Accuracy.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value)),
+                    RunId = c.RunId, StepId = c.StepId, CreatedAt = now,
+                };
+                db.ModelVersions.Add(version);
+            }
 
             IReadOnlyDictionary<int, double>? championAccuracy = null;
             if (model.ChampionVersion is { } cv)
@@ -135,22 +143,38 @@ public sealed partial class ModelRegistry(DatabaseFactory database)
             var verdict = rule.Decide(c.Accuracy, championAccuracy, margin);
             if (verdict.Promoted && c.Hold is { } hold)
                 verdict = verdict with { Promoted = false, Reason = $"kept the champion: {hold} (otherwise {verdict.Reason})" };
+            if (reused) verdict = Reused(version, model.ChampionVersion, verdict);
 
             var decision = new PromotionDecisionRecord
             {
-                ModelName = c.ModelName, Origin = c.Origin, CandidateVersion = next, ChampionVersion = model.ChampionVersion,
+                ModelName = c.ModelName, Origin = c.Origin, CandidateVersion = version.Version, ChampionVersion = model.ChampionVersion,
                 Promoted = verdict.Promoted, Metric = rule.Metric, Margin = margin,
                 CandidateValue = verdict.CandidateValue, ChampionValue = verdict.ChampionValue,
                 Reason = verdict.Reason, DecidedBy = c.RunId is null ? c.Origin : $"run {c.RunId} step '{c.StepId}'", DecidedAt = now,
             };
             db.PromotionDecisions.Add(decision);
             var previous = model.ChampionVersion;
-            if (verdict.Promoted) model.ChampionVersion = next;
+            if (verdict.Promoted) model.ChampionVersion = version.Version;
             model.UpdatedAt = now;
             await db.SaveChangesAsync(token);
-            if (verdict.Promoted) await MoveAliasAsync(db, c.ModelName, ChampionAlias, previous, next, decision.DecidedBy, decision.Reason, decision.Id, now, token);
+            if (verdict.Promoted && previous != version.Version)
+                await MoveAliasAsync(db, c.ModelName, ChampionAlias, previous, version.Version, decision.DecidedBy, decision.Reason, decision.Id, now, token);
             return new PromotionOutcome(decision, version);
         }, ct);
+    }
+
+    /// <summary>
+    /// The verdict on a checkpoint the model already has as <paramref name="existing"/>: promoting it moves the champion back to that
+    /// version; an archived version is not promoted (restore it first); the champion itself stays champion.
+    /// </summary>
+    private static PromotionVerdict Reused(ModelVersionRecord existing, int? champion, PromotionVerdict verdict)
+    {
+        var same = $"same checkpoint as v{existing.Version} (sha256 {existing.CheckpointSha256[..12]}…), no new version";
+        if (champion == existing.Version)
+            return verdict with { Promoted = true, Reason = $"{same}; v{existing.Version} is already champion" };
+        if (verdict.Promoted && existing.ArchivedAt is not null)
+            return verdict with { Promoted = false, Reason = $"kept the champion: {same}, and v{existing.Version} is archived (t1 models restore {existing.ModelName} {existing.Version} to promote it) (otherwise {verdict.Reason})" };
+        return verdict with { Reason = $"{same}; {verdict.Reason}" };
     }
 
     private static void ValidateName(string name)

@@ -6,10 +6,11 @@ namespace T1.Server.Tests.Registry;
 /// <summary>The model registry on the real metadata stores (SQLite and PostgreSQL).</summary>
 public sealed class ModelRegistryTests
 {
-    private static readonly string Sha = new('a', 64);
+    /// <summary>A checkpoint per origin: each candidate is a different model (the same checkpoint reuses its version, see ModelRegistryReuseTests).</summary>
+    private static string ShaOf(string origin) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(origin)));
 
     private static PromotionCandidate Candidate(string model, string origin, params (int B, double A)[] acc) =>
-        new(model, origin, Sha, null, acc.ToDictionary(p => p.B, p => p.A), "run1", origin);
+        new(model, origin, ShaOf(origin), null, acc.ToDictionary(p => p.B, p => p.A), "run1", origin);
 
     [Theory]
     [InlineData(false)]
