@@ -10,7 +10,7 @@ namespace T1.Ml.Steps;
 /// <summary>Inference-budget evaluation: accuracy against the number of thinking tokens allowed.</summary>
 [StepType("evaluate", Category = "Evaluation", Version = 1,
     Description = "Evaluates a checkpoint on validation or test problems at several thinking-token budgets: the thinking is cut at each budget and the answer forced with the answer prompt. Greedy accuracy (Wilson 95% interval) and, with samples > 0, sampled pass@1 (95% interval over problems) per budget, with the cut share; given a baseline report, the paired difference (bootstrap 95% interval, McNemar's p for greedy). Writes report.json, traces.jsonl and budget_curve.png, and stores accuracy@B metrics.")]
-[StepOutput("report", Kind = ValueKind.Artifact, Description = "Folder with report.json, traces.jsonl and budget_curve.png.")]
+[StepOutput("report", Kind = ValueKind.Artifact, Artifact = "evaluation-report", Description = "Folder with report.json, traces.jsonl and budget_curve.png.")]
 [StepOutput("accuracy", Kind = ValueKind.Number, Description = "The primary figure at the largest budget: sampled pass@1 when samples > 0, else greedy accuracy.")]
 [StepOutput("accuracy_smallest", Kind = ValueKind.Number, Description = "Accuracy at the smallest budget.")]
 [StepOutput("budget", Kind = ValueKind.Integer, Description = "The largest budget.")]
@@ -19,7 +19,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
 {
     public sealed partial class Inputs
     {
-        [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "Checkpoint to evaluate.")]
+        [StepInput(Artifact = "checkpoint", Required = true, Kind = ValueKind.Artifact, Description = "Checkpoint to evaluate.")]
         public string Checkpoint { get; set; } = "";
 
         [StepInput(Description = "Problem generator (arithmetic, countdown, linear), or jsonl with source. Ignored when dataset is given.", OneOf = ["arithmetic", "countdown", "linear", "jsonl"])]
@@ -28,7 +28,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [StepInput(Description = "Which split of a generated task: validation (for choosing settings and in-experiment promotion) or test (read only for final numbers). Never overlaps the train split that synthesize and rl draw from; ignored for files and datasets.", OneOf = ["validation", "test"])]
         public string Split { get; set; } = "validation";
 
-        [StepInput(Kind = ValueKind.Artifact, Data = DataRole.Evaluation, Description = "A dataset artifact to evaluate on instead of a task (JSONL with prompt/problem/question and answer).")]
+        [StepInput(Artifact = "dataset", Kind = ValueKind.Artifact, Data = DataRole.Evaluation, Description = "A dataset artifact to evaluate on instead of a task (JSONL with prompt/problem/question and answer).")]
         public string? Dataset { get; set; }
 
         [StepInput(Description = "Problems to evaluate (fewer when the split or the file has fewer; 0 = a whole file or dataset).")]
@@ -42,7 +42,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [StepInput(Description = "Seed of the generated problems; the same seed, count and split give the same problems.")]
         public int Seed { get; set; }
 
-        [StepInput(Data = DataRole.Evaluation, Description = "jsonl only: path of the JSONL file (e.g. MATH500).")]
+        [StepInput(Advanced = true, Data = DataRole.Evaluation, Description = "jsonl only: path of the JSONL file (e.g. MATH500).")]
         public string? Source { get; set; }
 
         [StepInput(Description = "Thinking-token budgets.")]
@@ -52,38 +52,38 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [Range(0, 1024)]
         public int Samples { get; set; }
 
-        [StepInput(Description = "Temperature of the sampled responses (> 0 when samples > 0; the greedy ones use 0).")]
+        [StepInput(Advanced = true, Description = "Temperature of the sampled responses (> 0 when samples > 0; the greedy ones use 0).")]
         [Range(0.0, 5.0)]
         public double Temperature { get; set; } = 1.0;
 
-        [StepInput(Kind = ValueKind.Artifact, Description = "The report of another checkpoint's evaluate step on the same problems (same task, split, difficulty, count and seed): the report then holds, per budget, the paired difference with its bootstrap 95% interval and McNemar's p for greedy; promote's require_significant reads it.")]
+        [StepInput(Artifact = "evaluation-report", Kind = ValueKind.Artifact, Description = "The report of another checkpoint's evaluate step on the same problems (same task, split, difficulty, count and seed): the report then holds, per budget, the paired difference with its bootstrap 95% interval and McNemar's p for greedy; promote's require_significant reads it.")]
         public string? Baseline { get; set; }
 
-        [StepInput(Description = "Nucleus sampling of the sampled responses (1 = off).")]
+        [StepInput(Advanced = true, Description = "Nucleus sampling of the sampled responses (1 = off).")]
         [Range(0.01, 1.0)]
         public double TopP { get; set; } = 1.0;
 
-        [StepInput(Description = "Appended when the thinking is cut at a budget: closes the thinking and opens the answer.")]
+        [StepInput(Advanced = true, Description = "Appended when the thinking is cut at a budget: closes the thinking and opens the answer.")]
         public string AnswerPrompt { get; set; } = BudgetEvaluationOptions.DefaultAnswerPrompt;
 
-        [StepInput(Description = "Where a thinking longer than the budget is cut: token (exactly at the budget) or line (after the last complete line within it, so the answer never reads a half-written number).", OneOf = [BudgetEvaluationOptions.CutAtToken, BudgetEvaluationOptions.CutAtLine])]
+        [StepInput(Advanced = true, Description = "Where a thinking longer than the budget is cut: token (exactly at the budget) or line (after the last complete line within it, so the answer never reads a half-written number).", OneOf = [BudgetEvaluationOptions.CutAtToken, BudgetEvaluationOptions.CutAtLine])]
         public string CutAt { get; set; } = BudgetEvaluationOptions.CutAtToken;
 
-        [StepInput(Description = "Most tokens of the answer decoded after the thinking.")]
+        [StepInput(Advanced = true, Description = "Most tokens of the answer decoded after the thinking.")]
         [Range(1, 4096)]
         public int MaxAnswerTokens { get; set; } = 24;
 
-        [StepInput(Description = "Responses generated together (bounds memory).")]
+        [StepInput(Advanced = true, Description = "Responses generated together (bounds memory).")]
         [Range(1, 4096)]
         public int BatchSize { get; set; } = 64;
 
-        [StepInput(Description = "Name of the evaluated model in the chart and report (default: the step id).")]
+        [StepInput(Advanced = true, Description = "Name of the evaluated model in the chart and report (default: the step id).")]
         public string? Label { get; set; }
 
         [StepInput(Description = "Compute device.", OneOf = ["auto", "cpu", "cuda"])]
         public string Device { get; set; } = "auto";
 
-        [StepInput(Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
+        [StepInput(Advanced = true, Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
         public string Dtype { get; set; } = ModelDtype.Fp32;
     }
 

@@ -19,10 +19,10 @@ public sealed class PromoteStep(ModelRegistry registry) : StepHandler<PromoteSte
         [StepInput(Required = true, Description = "Registry name of the model, e.g. t1-tiny.")]
         public string Model { get; set; } = "";
 
-        [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "The candidate checkpoint (a checkpoint output of sft or rl).")]
+        [StepInput(Artifact = "checkpoint", Required = true, Kind = ValueKind.Artifact, Description = "The candidate checkpoint (a checkpoint output of sft or rl).")]
         public string Candidate { get; set; } = "";
 
-        [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "The candidate's evaluation report (the report output of evaluate).")]
+        [StepInput(Artifact = "evaluation-report", Required = true, Kind = ValueKind.Artifact, Description = "The candidate's evaluation report (the report output of evaluate).")]
         public string Report { get; set; } = "";
 
         [StepInput(Description = "accuracy@B (accuracy at thinking budget B), accuracy (the largest budget), or curve (not worse at any budget, better at the largest).")]

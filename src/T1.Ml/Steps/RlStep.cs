@@ -11,7 +11,7 @@ namespace T1.Ml.Steps;
 /// <summary>T1 reinforcement learning: oversampled on-policy policy gradient with entropy bonus and a dynamic KL anchor.</summary>
 [StepType("rl", Category = "Training", Version = 1,
     Description = "On-policy RL from a checkpoint: K samples per prompt at high temperature, verifier reward (−1 for overlong, repetitive or unparsable responses), leave-one-out baseline, a clipped policy loss (ppo_epochs passes, clip_low/clip_high), entropy bonus and a per-token KL loss to a dynamic EMA anchor, all under softmax(z/T); filter_groups drops groups without signal and refills them. Health alarms stop the step on entropy collapse, KL blow-up or length runaway; it saves a resumable state every save_every steps and resumes from it after a crash.")]
-[StepOutput("checkpoint", Kind = ValueKind.Artifact, Description = "The trained policy: a checkpoint folder (Hugging Face Qwen2 layout, tokenizer inside).")]
+[StepOutput("checkpoint", Kind = ValueKind.Artifact, Artifact = "checkpoint", Description = "The trained policy: a checkpoint folder (Hugging Face Qwen2 layout, tokenizer inside).")]
 [StepOutput("steps", Kind = ValueKind.Integer, Description = "RL steps completed (the step counter at the end).")]
 [StepOutput("resumed_from", Kind = ValueKind.Integer, Description = "The step this attempt resumed from (0 when it started fresh).")]
 [StepOutput("accuracy", Kind = ValueKind.Number, Description = "Share of sampled responses the verifier accepted, over the last 10% of steps.")]
@@ -20,20 +20,20 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
 {
     public sealed partial class Inputs
     {
-        [StepInput(Required = true, Kind = ValueKind.Artifact, Description = "Checkpoint to start from (usually the sft step's checkpoint).")]
+        [StepInput(Artifact = "checkpoint", Required = true, Kind = ValueKind.Artifact, Description = "Checkpoint to start from (usually the sft step's checkpoint).")]
         public string Init { get; set; } = "";
 
         [StepInput(Description = "Generator of the training prompts (training split; never a held-out problem), or jsonl with source. Ignored when prompts is given.", OneOf = ["arithmetic", "countdown", "linear", "jsonl"])]
         public string Task { get; set; } = "arithmetic";
 
-        [StepInput(Data = DataRole.Training, Description = "Prompts from a dataset artifact instead of task: JSONL with prompt (or problem/question) and answer, e.g. the synthesize output. A task name is accepted here too.")]
+        [StepInput(Artifact = "dataset", Data = DataRole.Training, Description = "Prompts from a dataset artifact instead of task: JSONL with prompt (or problem/question) and answer, e.g. the synthesize output. A task name is accepted here too.")]
         public string? Prompts { get; set; }
 
         [StepInput(Description = "Difficulty of generated prompts, 1 to 5.")]
         [Range(1, 5)]
         public int Difficulty { get; set; } = 1;
 
-        [StepInput(Data = DataRole.Training, Description = "jsonl only: path of the JSONL file of training problems (never a benchmark that an evaluate step of the workflow reads).")]
+        [StepInput(Advanced = true, Data = DataRole.Training, Description = "jsonl only: path of the JSONL file of training problems (never a benchmark that an evaluate step of the workflow reads).")]
         public string? Source { get; set; }
 
         [StepInput(Description = "Distinct prompts in the pool (0 = steps × prompts_per_step, at most 10000); the pool is visited in a seeded order, epoch after epoch.")]
@@ -56,7 +56,7 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
         [Range(0.01, 5.0)]
         public double Temperature { get; set; } = RlDefaults.Temperature;
 
-        [StepInput(Description = "Nucleus sampling of the rollouts (1 = off).")]
+        [StepInput(Advanced = true, Description = "Nucleus sampling of the rollouts (1 = off).")]
         [Range(0.01, 1.0)]
         public double TopP { get; set; } = RlDefaults.TopP;
 
@@ -68,80 +68,80 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
         [Range(1e-9, 1.0)]
         public double Lr { get; set; } = RlDefaults.Lr;
 
-        [StepInput(Description = "Steps of linear learning-rate warmup.")]
+        [StepInput(Advanced = true, Description = "Steps of linear learning-rate warmup.")]
         [Range(0, 1_000_000)]
         public int WarmupSteps { get; set; } = RlDefaults.WarmupSteps;
 
-        [StepInput(Description = "Global gradient-norm clip.")]
+        [StepInput(Advanced = true, Description = "Global gradient-norm clip.")]
         [Range(1e-6, 1e6)]
         public double GradClip { get; set; } = RlDefaults.GradClip;
 
-        [StepInput(Description = "α: weight of the entropy bonus (token entropy of the responses, aggregated as loss_agg).")]
+        [StepInput(Advanced = true, Description = "α: weight of the entropy bonus (token entropy of the responses, aggregated as loss_agg).")]
         [Range(0.0, 10.0)]
         public double EntropyCoef { get; set; } = RlDefaults.EntropyCoef;
 
-        [StepInput(Description = "β: weight of the per-token KL(π‖π_ref) loss term against the dynamic anchor.")]
+        [StepInput(Advanced = true, Description = "β: weight of the per-token KL(π‖π_ref) loss term against the dynamic anchor.")]
         [Range(0.0, 10.0)]
         public double KlCoef { get; set; } = RlDefaults.KlCoef;
 
-        [StepInput(Description = "Per-token KL estimator of the loss term: k2 = ½(log π − log π_ref)², whose gradient is that of KL(π‖π_ref); k3 = the low-variance estimate (veRL low_var_kl), whose gradient is that of KL(π_ref‖π).", OneOf = ["k2", "k3"])]
+        [StepInput(Advanced = true, Description = "Per-token KL estimator of the loss term: k2 = ½(log π − log π_ref)², whose gradient is that of KL(π‖π_ref); k3 = the low-variance estimate (veRL low_var_kl), whose gradient is that of KL(π_ref‖π).", OneOf = ["k2", "k3"])]
         public string KlEstimator { get; set; } = RlDefaults.KlEstimator;
 
-        [StepInput(Description = "Passes over each rollout (PPO epochs); beyond 1, the importance ratio π/π_old is clipped to [1 − clip_low, 1 + clip_high].")]
+        [StepInput(Advanced = true, Description = "Passes over each rollout (PPO epochs); beyond 1, the importance ratio π/π_old is clipped to [1 − clip_low, 1 + clip_high].")]
         [Range(1, 100)]
         public int PpoEpochs { get; set; } = RlDefaults.PpoEpochs;
 
-        [StepInput(Description = "Optimizer updates per pass: the rollout is shuffled and cut into this many minibatches.")]
+        [StepInput(Advanced = true, Description = "Optimizer updates per pass: the rollout is shuffled and cut into this many minibatches.")]
         [Range(1, 4096)]
         public int Minibatches { get; set; } = RlDefaults.Minibatches;
 
-        [StepInput(Description = "ε_low: lower clip of the importance ratio, 1 − clip_low.")]
+        [StepInput(Advanced = true, Description = "ε_low: lower clip of the importance ratio, 1 − clip_low.")]
         [Range(0.001, 0.999)]
         public double ClipLow { get; set; } = RlDefaults.ClipLow;
 
-        [StepInput(Description = "ε_high: upper clip of the importance ratio, 1 + clip_high (DAPO clip-higher when above clip_low).")]
+        [StepInput(Advanced = true, Description = "ε_high: upper clip of the importance ratio, 1 + clip_high (DAPO clip-higher when above clip_low).")]
         [Range(0.001, 100.0)]
         public double ClipHigh { get; set; } = RlDefaults.ClipHigh;
 
-        [StepInput(Description = "Loss aggregation: token = mean over all response tokens (DAPO); sequence = sum over each response's tokens, mean over responses.", OneOf = ["token", "sequence"])]
+        [StepInput(Advanced = true, Description = "Loss aggregation: token = mean over all response tokens (DAPO); sequence = sum over each response's tokens, mean over responses.", OneOf = ["token", "sequence"])]
         public string LossAgg { get; set; } = RlDefaults.LossAgg;
 
-        [StepInput(Description = "Drop groups whose K rewards are all equal (no learning signal) and sample further prompts to refill, up to filter_max_rounds rollouts a step.")]
+        [StepInput(Advanced = true, Description = "Drop groups whose K rewards are all equal (no learning signal) and sample further prompts to refill, up to filter_max_rounds rollouts a step.")]
         public bool FilterGroups { get; set; } = RlDefaults.FilterGroups;
 
-        [StepInput(Description = "filter_groups only: most rollout rounds a step (the first included).")]
+        [StepInput(Advanced = true, Description = "filter_groups only: most rollout rounds a step (the first included).")]
         [Range(1, 100)]
         public int FilterMaxRounds { get; set; } = RlDefaults.FilterMaxRounds;
 
-        [StepInput(Description = "γ of the dynamic anchor: θ_ref ← γ·θ_ref + (1−γ)·θ.")]
+        [StepInput(Advanced = true, Description = "γ of the dynamic anchor: θ_ref ← γ·θ_ref + (1−γ)·θ.")]
         [Range(0.0, 1.0)]
         public double AnchorEma { get; set; } = RlDefaults.AnchorEma;
 
-        [StepInput(Description = "N: refresh the anchor every N steps.")]
+        [StepInput(Advanced = true, Description = "N: refresh the anchor every N steps.")]
         [Range(1, 1_000_000)]
         public int AnchorEvery { get; set; } = RlDefaults.AnchorEvery;
 
-        [StepInput(Description = "Reward of an overlong, repetitive or unparsable response (≤ 0; the verifier gives 1 or 0 otherwise).")]
+        [StepInput(Advanced = true, Description = "Reward of an overlong, repetitive or unparsable response (≤ 0; the verifier gives 1 or 0 otherwise).")]
         [Range(-100.0, 0.0)]
         public double OverlongPenalty { get; set; } = RlDefaults.OverlongPenalty;
 
-        [StepInput(Description = "n of the repetition check: a response in which one n-token sequence occurs 3 or more times is repetitive (0 = off).")]
+        [StepInput(Advanced = true, Description = "n of the repetition check: a response in which one n-token sequence occurs 3 or more times is repetitive (0 = off).")]
         [Range(0, 4096)]
         public int RepetitionNgram { get; set; } = RlDefaults.RepetitionNgram;
 
-        [StepInput(Description = "Sequences per forward/backward pass (gradient accumulation; bounds memory only).")]
+        [StepInput(Advanced = true, Description = "Sequences per forward/backward pass (gradient accumulation; bounds memory only).")]
         [Range(1, 4096)]
         public int MicroBatch { get; set; } = RlDefaults.MicroBatch;
 
-        [StepInput(Description = "Most responses decoded together in a rollout batch (bounds the KV cache with max_batch_tokens).")]
+        [StepInput(Advanced = true, Description = "Most responses decoded together in a rollout batch (bounds the KV cache with max_batch_tokens).")]
         [Range(1, 65_536)]
         public int RolloutBatch { get; set; } = RlDefaults.RolloutBatch;
 
-        [StepInput(Description = "Most KV-cache positions of a rollout batch: at most max_batch_tokens / (longest prompt + max_new_tokens) responses are decoded together (0 = rollout_batch only).")]
+        [StepInput(Advanced = true, Description = "Most KV-cache positions of a rollout batch: at most max_batch_tokens / (longest prompt + max_new_tokens) responses are decoded together (0 = rollout_batch only).")]
         [Range(0, 1_000_000_000)]
         public int MaxBatchTokens { get; set; } = RlDefaults.MaxBatchTokens;
 
-        [StepInput(Description = "Save a resumable state (policy, optimizer, anchor, step) every this many steps (0 = only at the end).")]
+        [StepInput(Advanced = true, Description = "Save a resumable state (policy, optimizer, anchor, step) every this many steps (0 = only at the end).")]
         [Range(0, 1_000_000)]
         public int SaveEvery { get; set; } = RlDefaults.SaveEvery;
 
@@ -151,25 +151,25 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
         [StepInput(Description = "Compute device.", OneOf = ["auto", "cpu", "cuda"])]
         public string Device { get; set; } = "auto";
 
-        [StepInput(Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; float32 master weights and AdamW moments; rollouts, π_ref and the checkpoint in bf16; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
+        [StepInput(Advanced = true, Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; float32 master weights and AdamW moments; rollouts, π_ref and the checkpoint in bf16; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
         public string Dtype { get; set; } = ModelDtype.Fp32;
 
-        [StepInput(Description = "Recompute each layer's activations in backward instead of keeping them: activation memory of one layer instead of all, for about a third more compute.")]
+        [StepInput(Advanced = true, Description = "Recompute each layer's activations in backward instead of keeping them: activation memory of one layer instead of all, for about a third more compute.")]
         public bool GradCheckpoint { get; set; }
 
-        [StepInput(Description = "Entropy-collapse alarm: fail when the mean token entropy stays below this (nats) for alarm_patience steps (0 = off).")]
+        [StepInput(Advanced = true, Description = "Entropy-collapse alarm: fail when the mean token entropy stays below this (nats) for alarm_patience steps (0 = off).")]
         [Range(0.0, 100.0)]
         public double AlarmEntropyMin { get; set; } = RlDefaults.AlarmEntropyMin;
 
-        [StepInput(Description = "KL blow-up alarm: fail when the mean KL(π‖π_ref) per response token stays above this (nats) for alarm_patience steps (0 = off).")]
+        [StepInput(Advanced = true, Description = "KL blow-up alarm: fail when the mean KL(π‖π_ref) per response token stays above this (nats) for alarm_patience steps (0 = off).")]
         [Range(0.0, 1e9)]
         public double AlarmKlMax { get; set; } = RlDefaults.AlarmKlMax;
 
-        [StepInput(Description = "Length-runaway alarm: fail when more than this share of responses hit max_new_tokens for alarm_patience steps (0 = off).")]
+        [StepInput(Advanced = true, Description = "Length-runaway alarm: fail when more than this share of responses hit max_new_tokens for alarm_patience steps (0 = off).")]
         [Range(0.0, 1.0)]
         public double AlarmOverlongMax { get; set; } = RlDefaults.AlarmOverlongMax;
 
-        [StepInput(Description = "Consecutive bad steps before an alarm fails the step.")]
+        [StepInput(Advanced = true, Description = "Consecutive bad steps before an alarm fails the step.")]
         [Range(1, 1000)]
         public int AlarmPatience { get; set; } = RlDefaults.AlarmPatience;
 

@@ -18,7 +18,7 @@ namespace T1.Ml.Steps;
 /// </summary>
 [StepType("sft", Category = "Training", Version = 1,
     Description = "Supervised fine-tuning of a decoder LM on a JSONL dataset of prompt/response pairs (e.g. from synthesize): loss on response tokens only, AdamW with warmup + cosine, gradient clipping, exact resume after a crash.")]
-[StepOutput("checkpoint", Kind = ValueKind.Artifact, Description = "Checkpoint folder: config.json, model.safetensors, tokenizer files, trainer state.")]
+[StepOutput("checkpoint", Kind = ValueKind.Artifact, Artifact = "checkpoint", Description = "Checkpoint folder: config.json, model.safetensors, tokenizer files, trainer state.")]
 [StepOutput("final_loss", Kind = ValueKind.Number, Description = "Mean training loss per response token over the last logged steps.")]
 [StepOutput("steps", Kind = ValueKind.Integer, Description = "Optimizer steps taken.")]
 public sealed partial class SftStep : StepHandler<SftStep.Inputs>
@@ -28,10 +28,10 @@ public sealed partial class SftStep : StepHandler<SftStep.Inputs>
 
     public sealed partial class Inputs
     {
-        [StepInput(Required = true, Kind = ValueKind.Artifact, Data = DataRole.Training, Description = "JSONL dataset with prompt and response fields: the output of synthesize, or a JSONL file on the worker.")]
+        [StepInput(Artifact = "dataset", Required = true, Kind = ValueKind.Artifact, Data = DataRole.Training, Description = "JSONL dataset with prompt and response fields: the output of synthesize, or a JSONL file on the worker.")]
         public string Dataset { get; set; } = "";
 
-        [StepInput(Description = "Where to start: a preset (tiny ≈1 M parameters, small ≈14 M) with a tokenizer trained on the dataset, a checkpoint artifact, or a Hugging Face model folder on the worker (e.g. Qwen2.5; its own tokenizer).")]
+        [StepInput(Artifact = "checkpoint", Description = "Where to start: a preset (tiny ≈1 M parameters, small ≈14 M) with a tokenizer trained on the dataset, a checkpoint artifact, or a Hugging Face model folder on the worker (e.g. Qwen2.5; its own tokenizer).")]
         public string Model { get; set; } = "tiny";
 
         [StepInput(Description = "Passes over the dataset.")]
@@ -46,7 +46,7 @@ public sealed partial class SftStep : StepHandler<SftStep.Inputs>
         [Range(1, 4096)]
         public int BatchSize { get; set; } = SftDefaults.BatchSize;
 
-        [StepInput(Description = "Micro-batches per optimizer step (effective batch = batch_size × grad_accum).")]
+        [StepInput(Advanced = true, Description = "Micro-batches per optimizer step (effective batch = batch_size × grad_accum).")]
         [Range(1, 1024)]
         public int GradAccum { get; set; } = 1;
 
@@ -54,11 +54,11 @@ public sealed partial class SftStep : StepHandler<SftStep.Inputs>
         [Range(8, 32_768)]
         public int MaxLen { get; set; } = SftDefaults.MaxLen;
 
-        [StepInput(Description = "Linear warmup, in optimizer steps.")]
+        [StepInput(Advanced = true, Description = "Linear warmup, in optimizer steps.")]
         [Range(0, 1_000_000)]
         public int Warmup { get; set; } = SftDefaults.Warmup;
 
-        [StepInput(Description = "Store a resumable checkpoint every this many optimizer steps (0 = never; a crash then restarts from scratch).")]
+        [StepInput(Advanced = true, Description = "Store a resumable checkpoint every this many optimizer steps (0 = never; a crash then restarts from scratch).")]
         [Range(0, 1_000_000)]
         public int SaveEvery { get; set; } = SftDefaults.SaveEvery;
 
@@ -68,18 +68,18 @@ public sealed partial class SftStep : StepHandler<SftStep.Inputs>
         [StepInput(Description = "Compute device: auto (CUDA when present), cpu, cuda or cuda:N.")]
         public string Device { get; set; } = "auto";
 
-        [StepInput(Description = "Vocabulary of the tokenizer trained on the dataset when model is a preset (ignored for checkpoints).")]
+        [StepInput(Advanced = true, Description = "Vocabulary of the tokenizer trained on the dataset when model is a preset (ignored for checkpoints).")]
         [Range(260, 65_536)]
         public int VocabSize { get; set; } = SftDefaults.VocabSize;
 
-        [StepInput(Description = "AdamW weight decay (matrices and embeddings only).")]
+        [StepInput(Advanced = true, Description = "AdamW weight decay (matrices and embeddings only).")]
         [Range(0.0, 10.0)]
         public double WeightDecay { get; set; } = SftDefaults.WeightDecay;
 
-        [StepInput(Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; float32 master weights and AdamW moments; the checkpoint is saved in bf16; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
+        [StepInput(Advanced = true, Description = "Precision: fp32, or bf16 (bfloat16 weights and activations; float32 master weights and AdamW moments; the checkpoint is saved in bf16; half the memory, slower on CPUs without bf16 instructions).", OneOf = [ModelDtype.Fp32, ModelDtype.Bf16])]
         public string Dtype { get; set; } = ModelDtype.Fp32;
 
-        [StepInput(Description = "Recompute each layer's activations in backward instead of keeping them: activation memory of one layer instead of all, for about a third more compute.")]
+        [StepInput(Advanced = true, Description = "Recompute each layer's activations in backward instead of keeping them: activation memory of one layer instead of all, for about a third more compute.")]
         public bool GradCheckpoint { get; set; }
     }
 

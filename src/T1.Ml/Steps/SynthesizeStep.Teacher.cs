@@ -12,13 +12,13 @@ public sealed partial class SynthesizeStep
         [StepInput(Data = DataRole.Training, Description = "jsonl only: the training problems — a JSONL file on the worker or a dataset artifact (MATH-style problem/answer, GSM8K question/answer with '#### N', or any file with prompt_field and answer_field) — never a benchmark that an evaluate step reads.")]
         public string? Source { get; set; }
 
-        [StepInput(Description = "jsonl only: the field with the problem text; empty = the first of prompt, problem, question that the file's first record has.")]
+        [StepInput(Advanced = true, Description = "jsonl only: the field with the problem text; empty = the first of prompt, problem, question that the file's first record has.")]
         public string PromptField { get; set; } = "";
 
-        [StepInput(Description = "jsonl only: the field with the reference answer (GSM8K's worked answer is read after '####').")]
+        [StepInput(Advanced = true, Description = "jsonl only: the field with the reference answer (GSM8K's worked answer is read after '####').")]
         public string AnswerField { get; set; } = "answer";
 
-        [StepInput(Description = "jsonl only: an optional field with a stable problem id (e.g. unique_id); a hash of the problem text otherwise.")]
+        [StepInput(Advanced = true, Description = "jsonl only: an optional field with a stable problem id (e.g. unique_id); a hash of the problem text otherwise.")]
         public string? IdField { get; set; }
 
         [StepInput(Description = "jsonl only: base URL of the teacher's OpenAI-compatible API, up to /v1 (e.g. http://gpu-host:5000/v1 for t1 serve).")]
@@ -35,40 +35,40 @@ public sealed partial class SynthesizeStep
         [Range(1, TeacherOptions.MaxTracesPerProblem)]
         public int TracesPerProblem { get; set; } = TeacherOptions.DefaultTracesPerProblem;
 
-        [StepInput(Description = "jsonl only: teacher requests in flight at once.")]
+        [StepInput(Advanced = true, Description = "jsonl only: teacher requests in flight at once.")]
         [Range(1, TeacherOptions.MaxConcurrency)]
         public int TeacherConcurrency { get; set; } = TeacherOptions.DefaultConcurrency;
 
-        [StepInput(Description = "jsonl only: most tokens per teacher response (max_tokens); a response cut there is rejected.")]
+        [StepInput(Advanced = true, Description = "jsonl only: most tokens per teacher response (max_tokens); a response cut there is rejected.")]
         [Range(1, 1_000_000)]
         public int TeacherMaxTokens { get; set; } = TeacherOptions.DefaultMaxTokens;
 
-        [StepInput(Description = "jsonl only: the request field of that limit: auto (max_completion_tokens for o-series and gpt-5 models, or when the endpoint asks for it; max_tokens otherwise), max_tokens or max_completion_tokens.",
+        [StepInput(Advanced = true, Description = "jsonl only: the request field of that limit: auto (max_completion_tokens for o-series and gpt-5 models, or when the endpoint asks for it; max_tokens otherwise), max_tokens or max_completion_tokens.",
             OneOf = [TeacherOptions.FieldAuto, TeacherOptions.FieldMaxTokens, TeacherOptions.FieldMaxCompletionTokens])]
         public string TeacherMaxTokensField { get; set; } = TeacherOptions.FieldAuto;
 
-        [StepInput(Description = "jsonl only: the longest Retry-After the step waits; an endpoint that asks for longer (a rate limit reset an hour away) fails the step at once, saying so, and a later retry of the step continues from the finished traces.")]
+        [StepInput(Advanced = true, Description = "jsonl only: the longest Retry-After the step waits; an endpoint that asks for longer (a rate limit reset an hour away) fails the step at once, saying so, and a later retry of the step continues from the finished traces.")]
         public TimeSpan TeacherMaxRetryAfter { get; set; } = TeacherOptions.DefaultMaxRetryAfter;
 
-        [StepInput(Description = "jsonl only: the teacher's sampling temperature.")]
+        [StepInput(Advanced = true, Description = "jsonl only: the teacher's sampling temperature.")]
         [Range(0.0, 2.0)]
         public double TeacherTemperature { get; set; } = TeacherOptions.DefaultTemperature;
 
-        [StepInput(Description = "jsonl only: one request's time limit; a request over it is cancelled and retried.")]
+        [StepInput(Advanced = true, Description = "jsonl only: one request's time limit; a request over it is cancelled and retried.")]
         public TimeSpan TeacherTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-        [StepInput(Description = "jsonl only: retries of a request after 429, 5xx, a timeout or a lost connection (exponential back-off with jitter, or the server's Retry-After).")]
+        [StepInput(Advanced = true, Description = "jsonl only: retries of a request after 429, 5xx, a timeout or a lost connection (exponential back-off with jitter, or the server's Retry-After).")]
         [Range(0, 100)]
         public int TeacherRetries { get; set; } = TeacherOptions.DefaultRetries;
 
-        [StepInput(Description = "jsonl only: the system message sent before each problem; the default is the T1 recipe (attempt, verify, critique, retry, then Final answer: \\boxed{}). Empty sends the problem alone.")]
+        [StepInput(Advanced = true, Description = "jsonl only: the system message sent before each problem; the default is the T1 recipe (attempt, verify, critique, retry, then Final answer: \\boxed{}). Empty sends the problem alone.")]
         public string TeacherSystemPrompt { get; set; } = TeacherPrompt.System;
 
-        [StepInput(Description = "jsonl only: price per million prompt tokens, for the cost metrics (0 = not tracked).")]
+        [StepInput(Advanced = true, Description = "jsonl only: price per million prompt tokens, for the cost metrics (0 = not tracked).")]
         [Range(0.0, 1_000_000.0)]
         public double PricePrompt { get; set; }
 
-        [StepInput(Description = "jsonl only: price per million completion tokens (thinking included), for the cost metrics.")]
+        [StepInput(Advanced = true, Description = "jsonl only: price per million completion tokens (thinking included), for the cost metrics.")]
         [Range(0.0, 1_000_000.0)]
         public double PriceCompletion { get; set; }
     }

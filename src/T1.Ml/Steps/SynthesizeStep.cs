@@ -8,7 +8,7 @@ namespace T1.Ml.Steps;
 /// <summary>T1 data synthesis: trial-and-error traces with self-verification, every final answer verified.</summary>
 [StepType("synthesize", Category = "Data", Version = 1,
     Description = "Writes T1 trial-and-error traces with self-verification as a JSONL dataset (prompt, response, answer, task, difficulty): for a generated task (arithmetic, countdown, linear) from its own trace writer; for task jsonl by asking a teacher model (any OpenAI-compatible endpoint, t1 serve included) to attempt, verify, critique and retry each imported problem, keeping only the traces whose final answer the verifier accepts.")]
-[StepOutput("dataset", Kind = ValueKind.Artifact, Description = "JSONL dataset of traces.")]
+[StepOutput("dataset", Kind = ValueKind.Artifact, Artifact = "dataset", Description = "JSONL dataset of traces.")]
 [StepOutput("count", Kind = ValueKind.Integer, Description = "Traces written.")]
 [StepOutput("acceptance_rate", Kind = ValueKind.Number, Description = "Share of teacher responses the verifier accepted (1 for generated tasks, whose traces are correct by construction).")]
 public sealed partial class SynthesizeStep : StepHandler<SynthesizeStep.Inputs>
@@ -29,11 +29,11 @@ public sealed partial class SynthesizeStep : StepHandler<SynthesizeStep.Inputs>
         [Range(1, 5)]
         public int Difficulty { get; set; } = 1;
 
-        [StepInput(Description = "Most attempts in one trace (wrong ones, then the verified one).")]
+        [StepInput(Advanced = true, Description = "Most attempts in one trace (wrong ones, then the verified one).")]
         [Range(1, SynthesisOptions.MaxAttempts)]
         public int AttemptsMax { get; set; } = 3;
 
-        [StepInput(Description = "Share of traces whose first attempt is already right.")]
+        [StepInput(Advanced = true, Description = "Share of traces whose first attempt is already right.")]
         [Range(0.0, 1.0)]
         public double FirstTryCorrectShare { get; set; } = 0.3;
     }

@@ -18,6 +18,7 @@ public static class PortalEndpoints
         services.AddSingleton<TraceReports>();
         services.AddSingleton<Artifacts.ArtifactBrowser>();
         services.AddSingleton<T1.Workflows.Registry.ModelLineage>();
+        services.AddSingleton<T1.Workflows.Registry.ArtifactLineage>();
         return services;
     }
 
@@ -27,6 +28,7 @@ public static class PortalEndpoints
         MapEmbedded(app, "/_framework/blazor.web.js", "T1.Server.Portal.blazor.web.js", "text/javascript");
         MapEmbedded(app, "/portal/portal.css", "T1.Server.Portal.portal.css", "text/css");
         MapEmbedded(app, "/_content/Microsoft.AspNetCore.Components.QuickGrid/QuickGrid.razor.js", "T1.Server.Portal.QuickGrid.razor.js", "text/javascript");
+        Designer.DesignerAssets.MapDesignerAssets(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -53,7 +53,7 @@ public sealed class StepCatalog
             .Select(x => DescribeInput(x.p, x.attr!, defaults))
             .ToList();
         var outputs = handlerType.GetCustomAttributes<StepOutputAttribute>()
-            .Select(o => new StepOutputDescriptor(o.Name, o.Kind == ValueKind.Auto ? ValueKind.String : o.Kind, o.Description))
+            .Select(o => new StepOutputDescriptor(o.Name, o.Kind == ValueKind.Auto ? ValueKind.String : o.Kind, o.Description) { ArtifactKind = o.Artifact })
             .ToList();
         return new StepTypeDescriptor(decl.Name, decl.Category, decl.Description, decl.Version, decl.DefaultQueue,
             handlerType, inputsType, inputs, outputs) { Cacheable = decl.Cacheable };
@@ -88,6 +88,8 @@ public sealed class StepCatalog
         {
             Pattern = p.GetCustomAttribute<RegularExpressionAttribute>()?.Pattern,
             PatternMessage = p.GetCustomAttribute<RegularExpressionAttribute>()?.ErrorMessage,
+            Advanced = attr.Advanced && !attr.Required,
+            ArtifactKind = attr.Artifact,
         };
     }
 

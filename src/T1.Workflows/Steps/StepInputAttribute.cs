@@ -21,4 +21,10 @@ public sealed class StepInputAttribute : Attribute
 
     /// <summary>Whether the input names training or evaluation data (checked for overlap across the workflow's steps).</summary>
     public DataRole Data { get; init; }
+
+    /// <summary>A tuning knob most workflows leave at its default: the designer shows it under "advanced", collapsed.</summary>
+    public bool Advanced { get; init; }
+
+    /// <summary>For an artifact input, the kind of artifact it takes (<c>checkpoint</c>, <c>dataset</c>, <c>report</c>): the designer's picker offers only outputs of that kind.</summary>
+    public string? Artifact { get; init; }
 }

@@ -9,4 +9,7 @@ public sealed class StepOutputAttribute(string name) : Attribute
 
     /// <summary>Artifact outputs are stored content-addressed; their value is an artifact reference.</summary>
     public ValueKind Kind { get; init; } = ValueKind.String;
+
+    /// <summary>For an artifact output, what it is (<c>checkpoint</c>, <c>dataset</c>, <c>report</c>), as the step stores it.</summary>
+    public string? Artifact { get; init; }
 }

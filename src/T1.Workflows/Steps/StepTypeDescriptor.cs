@@ -38,7 +38,17 @@ public sealed record StepInputDescriptor(
 
     /// <summary>What validation says when the value does not match <see cref="Pattern"/> (its ErrorMessage); it does not repeat the value, which may be a secret.</summary>
     public string? PatternMessage { get; init; }
+
+    /// <summary>Shown collapsed under "advanced" in the designer (<see cref="StepInputAttribute.Advanced"/>).</summary>
+    public bool Advanced { get; init; }
+
+    /// <summary>The artifact kind an artifact input takes (<see cref="StepInputAttribute.Artifact"/>); null: any.</summary>
+    public string? ArtifactKind { get; init; }
 }
 
 /// <summary>One declared output.</summary>
-public sealed record StepOutputDescriptor(string Name, ValueKind Kind, string Description);
+public sealed record StepOutputDescriptor(string Name, ValueKind Kind, string Description)
+{
+    /// <summary>What an artifact output is (<see cref="StepOutputAttribute.Artifact"/>); null: not declared.</summary>
+    public string? ArtifactKind { get; init; }
+}

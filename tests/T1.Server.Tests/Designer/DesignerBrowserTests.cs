@@ -56,12 +56,19 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.SelectOptionAsync("#pick-message", "${{ steps.echo.outputs.message }}");
         await page.WaitForSelectorAsync("g.node[data-step='echo-2']:not(.has-problems)");
 
-        // Connecting echo to need echo-2 would close a cycle: refused with a message, nothing changes.
+        // echo needing echo-2 would close a cycle: its needs do not offer echo-2, and dragging echo-2's port onto echo
+        // is refused with a message; nothing changes.
         await page.ClickAsync("g.node[data-step='echo'] rect");
         await page.WaitForSelectorAsync("section.step-form[data-step='echo']");
-        await page.CheckAsync("input[data-need='echo-2']");
+        Assert.Equal(0, await page.Locator("input[data-need='echo-2']").CountAsync());
+        var port = (await page.Locator("circle.port[data-port='echo-2']").BoundingBoxAsync())!;
+        var echo = (await page.Locator("g.node[data-step='echo'] rect").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(port.X + port.Width / 2, port.Y + port.Height / 2);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(echo.X + 40, echo.Y + 20, new MouseMoveOptions { Steps = 5 });
+        await page.Mouse.UpAsync();
         await page.WaitForSelectorAsync("#designer-message.problem:has-text('would make a cycle')");
-        Assert.False(await page.IsCheckedAsync("input[data-need='echo-2']"));
+        Assert.Equal(0, await page.Locator("path.edge[data-from='echo-2'][data-to='echo']").CountAsync());
 
         // Fix the last problem in the form.
         await page.FillAsync("#input-message", "hello from the designer");
@@ -77,7 +84,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.WaitForSelectorAsync("#valid");
 
         // Name it, check the YAML view, publish.
-        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 890, Y = 410 } });
+        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 800, Y = 410 } });
         await page.FillAsync("#workflow-name", "designed");
         await page.PressAsync("#workflow-name", "Tab");
         await page.WaitForSelectorAsync("#designer-title:has-text('designed')");
@@ -164,7 +171,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.FillAsync("#input-message", "hi");
         await page.PressAsync("#input-message", "Tab");
         await page.WaitForSelectorAsync("#valid");
-        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 890, Y = 410 } });
+        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 800, Y = 410 } });
         await page.FillAsync("#workflow-name", "drafted");
         await page.PressAsync("#workflow-name", "Tab");
         await page.WaitForSelectorAsync("#designer-title:has-text('drafted')");
@@ -246,7 +253,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await Pick("promote", "report", "${{ steps.evaluate.outputs.report }}");
         await page.WaitForSelectorAsync("#valid");
 
-        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 890, Y = 410 } });
+        await page.ClickAsync("rect.background", new PageClickOptions { Position = new Position { X = 800, Y = 410 } });
         await page.FillAsync("#workflow-name", "t1-tiny-designed");
         await page.PressAsync("#workflow-name", "Tab");
         await page.WaitForSelectorAsync("#designer-title:has-text('t1-tiny-designed')");

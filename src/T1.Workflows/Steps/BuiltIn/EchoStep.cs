@@ -3,7 +3,7 @@ namespace T1.Workflows.Steps.BuiltIn;
 /// <summary>Built-in test step: returns its message and stores it as a text artifact.</summary>
 [StepType("echo", Category = "Built-in", Description = "Returns `message` as an output and stores it as a text artifact. For trying the engine without ML.")]
 [StepOutput("message", Description = "The message, unchanged.")]
-[StepOutput("file", Kind = ValueKind.Artifact, Description = "A text artifact holding the message.")]
+[StepOutput("file", Kind = ValueKind.Artifact, Artifact = "text", Description = "A text artifact holding the message.")]
 public sealed class EchoStep : StepHandler<EchoStep.Inputs>
 {
     public sealed class Inputs
