@@ -8,6 +8,10 @@ using T1.Workflows.Steps;
 namespace T1.Ml.Steps;
 
 /// <summary>Inference-budget evaluation: accuracy against the number of thinking tokens allowed.</summary>
+[StepMetric("accuracy@*", MetricGoal.Maximize)]
+[StepMetric("greedy_accuracy@*", MetricGoal.Maximize)]
+[StepMetric("pass_at_1@*", MetricGoal.Maximize)]
+[StepMetric("difference@*", MetricGoal.Maximize)]
 [StepType("evaluate", Category = "Evaluation", Version = 1,
     Description = "Evaluates a checkpoint on validation or test problems at several thinking-token budgets: the thinking is cut at each budget and the answer forced with the answer prompt. Greedy accuracy (Wilson 95% interval) and, with samples > 0, sampled pass@1 (95% interval over problems) per budget, with the cut share; given a baseline report, the paired difference (bootstrap 95% interval, McNemar's p for greedy). Writes report.json, traces.jsonl and budget_curve.png, and stores accuracy@B metrics.")]
 [StepOutput("report", Kind = ValueKind.Artifact, Artifact = "evaluation-report", Description = "Folder with report.json, traces.jsonl and budget_curve.png.")]

@@ -9,6 +9,9 @@ using T1.Workflows.Steps;
 namespace T1.Ml.Steps;
 
 /// <summary>T1 reinforcement learning: oversampled on-policy policy gradient with entropy bonus and a dynamic KL anchor.</summary>
+[StepMetric("reward", MetricGoal.Maximize)]
+[StepMetric("accuracy", MetricGoal.Maximize)]
+[StepMetric("pass_at_k", MetricGoal.Maximize)]
 [StepType("rl", Category = "Training", Version = 1,
     Description = "On-policy RL from a checkpoint: K samples per prompt at high temperature, verifier reward (−1 for overlong, repetitive or unparsable responses), leave-one-out baseline, a clipped policy loss (ppo_epochs passes, clip_low/clip_high), entropy bonus and a per-token KL loss to a dynamic EMA anchor, all under softmax(z/T); filter_groups drops groups without signal and refills them. Health alarms stop the step on entropy collapse, KL blow-up or length runaway; it saves a resumable state every save_every steps and resumes from it after a crash.")]
 [StepOutput("checkpoint", Kind = ValueKind.Artifact, Artifact = "checkpoint", Description = "The trained policy: a checkpoint folder (Hugging Face Qwen2 layout, tokenizer inside).")]

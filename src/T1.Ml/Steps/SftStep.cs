@@ -16,6 +16,7 @@ namespace T1.Ml.Steps;
 /// <c>resume</c> every <c>save_every</c> steps, and an attempt that finds one (the worker died, the step is
 /// retried, possibly on another host) continues from that step with the same data order.
 /// </summary>
+[StepMetric("loss", MetricGoal.Minimize)]
 [StepType("sft", Category = "Training", Version = 1,
     Description = "Supervised fine-tuning of a decoder LM on a JSONL dataset of prompt/response pairs (e.g. from synthesize): loss on response tokens only, AdamW with warmup + cosine, gradient clipping, exact resume after a crash.")]
 [StepOutput("checkpoint", Kind = ValueKind.Artifact, Artifact = "checkpoint", Description = "Checkpoint folder: config.json, model.safetensors, tokenizer files, trainer state.")]

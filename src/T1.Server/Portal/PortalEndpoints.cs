@@ -29,6 +29,7 @@ public static class PortalEndpoints
         MapEmbedded(app, "/portal/portal.css", "T1.Server.Portal.portal.css", "text/css");
         MapEmbedded(app, "/_content/Microsoft.AspNetCore.Components.QuickGrid/QuickGrid.razor.js", "T1.Server.Portal.QuickGrid.razor.js", "text/javascript");
         Designer.DesignerAssets.MapDesignerAssets(app);
+        Charts.PlotlyAssets.MapPlotly(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -29,7 +29,8 @@ public sealed class Browser : IAsyncDisposable
         {
             ExecutablePath = path,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            // WebGL in software (SwiftShader) for plotly's parallel coordinates: without a GPU, Chromium offers WebGL only with this flag.
+            Args = ["--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         return new Browser(playwright, browser);
     }

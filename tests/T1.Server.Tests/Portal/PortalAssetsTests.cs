@@ -9,6 +9,8 @@ public sealed class PortalAssetsTests
     [InlineData("/_framework/blazor.web.js", "text/javascript")]
     [InlineData("/_content/Microsoft.AspNetCore.Components.QuickGrid/QuickGrid.razor.js", "text/javascript")]
     [InlineData("/portal/portal.css", "text/css")]
+    [InlineData("/_content/Plotly.Blazor/plotly-3.7.0.min.js", "text/javascript")]
+    [InlineData("/_content/Plotly.Blazor/plotly-interop-7.2.0.js", "text/javascript")]
     public async Task Asset_IsServedWithoutSignIn(string path, string contentType)
     {
         await using var server = await PortalServer.StartAsync();

@@ -4,35 +4,15 @@ using T1.Server.Auth;
 namespace T1.Server.Tests.Portal;
 
 /// <summary>The portal in a real browser against the real app: sign in, start a run, watch it, compare, charts.</summary>
-public sealed class PortalBrowserTests : IAsyncLifetime
+public sealed class PortalBrowserTests : PortalBrowserTest
 {
-    private PortalServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
+    private async Task<IPage> SignedInFromHomeAsync()
     {
-        _server = await PortalServer.StartAsync();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
-    private async Task<IPage> SignedInPageAsync()
-    {
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_server.Address + "/");
+        var page = await NewPageAsync();
+        await page.GotoAsync(Server.Address + "/");
         Assert.Contains("/login", page.Url);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("01-login"), FullPage = true });
-        await page.FillAsync("#user", "admin");
-        await page.FillAsync("#password", PortalServer.AdminPassword);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(_server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await Browser.WaitInteractiveAsync(page);
+        await SignInAsync(page);
         Assert.Contains("admin", await page.InnerTextAsync("#who"));
         return page;
     }
@@ -40,12 +20,12 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     [Fact]
     public async Task SignIn_StartHello_RunTurnsGreen_CompareTwoRuns_ChartsRender()
     {
-        await _server.RegisterAsync("workflows/hello.yaml");
-        await _server.RegisterYamlAsync("nightly-hello.yaml", "name: nightly-hello\nschedule: \"30 3 * * 1-5\"\nsteps:\n  - id: greet\n    uses: echo\n    with: { message: hi }\n");
+        await Server.RegisterAsync("workflows/hello.yaml");
+        await Server.RegisterYamlAsync("nightly-hello.yaml", "name: nightly-hello\nschedule: \"30 3 * * 1-5\"\nsteps:\n  - id: greet\n    uses: echo\n    with: { message: hi }\n");
         // Another pause, so that nap-short runs (and logs its tick metric) in both runs instead of hitting the cache.
-        var earlier = await _server.StartRunAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows/hello.yaml")),
+        var earlier = await Server.StartRunAsync(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows/hello.yaml")),
             new Dictionary<string, string> { ["pause"] = "300ms" });
-        var page = await SignedInPageAsync();
+        var page = await SignedInFromHomeAsync();
         try
         {
             await WalkThroughAsync(page, earlier);
@@ -74,8 +54,12 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await Browser.WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync("#run-status.Succeeded", new PageWaitForSelectorOptions { Timeout = 60_000 });
         Assert.Equal(5, await page.Locator("svg.dag g.node[data-status='Succeeded']").CountAsync());
-        await page.WaitForSelectorAsync("figure.chart polyline.series");
-        Assert.False(string.IsNullOrWhiteSpace(await page.Locator("figure.chart polyline.series").First.GetAttributeAsync("points")));
+        // One arrow per `needs` edge, pointing at the step that needs the other.
+        Assert.Equal(6, await page.Locator("svg.dag g.edge polygon.arrow").CountAsync());
+        Assert.Equal(3, await page.Locator("svg.dag g.edge[data-to='summary']").CountAsync());
+        var tick = page.Locator("figure.chart[data-key='nap-short · tick']");
+        await PlotlyPlot.WaitPlottedAsync(tick);
+        Assert.NotEmpty((await PlotlyPlot.TracesAsync(tick))[0].X);
         Assert.True(await page.Locator("table.artifacts td.mono").CountAsync() >= 1);
         // State history: the run's own transitions end in one Succeeded; each of the 5 steps reached Succeeded once,
         // and every step that was not a cache hit went through Running once (a hit goes straight to Succeeded).
@@ -93,24 +77,29 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("03-run"), FullPage = true });
 
         // Compare the two runs: the param that differs is highlighted; charts overlay one line per run.
-        await page.GotoAsync($"{_server.Address}/compare?runs={earlier},{started}");
+        await page.GotoAsync($"{Server.Address}/compare?runs={earlier},{started}");
         await Browser.WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync("tr.differs th:text-is('params.pause')");
         Assert.Equal(0, await page.Locator("tr th:text-is('params.who')").CountAsync()); // equal values are hidden by default
         var chart = page.Locator("figure.chart[data-key='nap-short · tick']");
-        await chart.WaitForAsync();
-        Assert.Equal(2, await chart.Locator("polyline.series").CountAsync());
-        foreach (var line in await chart.Locator("polyline.series").AllAsync())
-            Assert.False(string.IsNullOrWhiteSpace(await line.GetAttributeAsync("points")));
-        Assert.Matches(@"best [0-9.]+ \(step [0-9]+\) · last [0-9.]+", await page.InnerTextAsync("table.summary tr:has(th:text-is('nap-short · tick'))"));
+        await PlotlyPlot.WaitPlottedAsync(chart, 2);
+        var lines = await PlotlyPlot.TracesAsync(chart);
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, line => Assert.NotEmpty(line.X));
+        // sleep declares no direction for its tick metric: the last value only, no "best".
+        Assert.Matches(@"^nap-short · tick\tlast [0-9.]+\tlast [0-9.]+$", await page.InnerTextAsync("table.summary tr:has(th:text-is('nap-short · tick'))"));
+        // with: as the steps received it, expressions resolved; the same workflow, so no warning.
+        Assert.Equal(["300ms", "500ms"], await page.Locator("table.params tr[data-key='steps.nap-short.with.duration'] td").AllInnerTextsAsync());
+        Assert.DoesNotContain("${{", await page.InnerTextAsync("table.params"));
+        Assert.Equal(0, await page.Locator("#mixed-workflows").CountAsync());
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("04-compare"), FullPage = true });
 
         // Schedules (cron in words) and the Hangfire dashboard behind the same login.
-        await page.GotoAsync(_server.Address + "/schedules");
+        await page.GotoAsync(Server.Address + "/schedules");
         await Browser.WaitInteractiveAsync(page);
         Assert.Contains("at 03:30 on weekdays", await page.InnerTextAsync("tr[data-workflow='nightly-hello'] td.cron-words"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("05-schedules"), FullPage = true });
-        var dashboard = await page.GotoAsync(_server.Address + "/hangfire");
+        var dashboard = await page.GotoAsync(Server.Address + "/hangfire");
         Assert.Equal(200, dashboard!.Status);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("06-hangfire"), FullPage = true });
     }
@@ -119,9 +108,9 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     public async Task RunPage_UpdatesLiveWithoutReload_FromRunningToSucceeded()
     {
         // Signed in first and a nap long enough that the page sees the run going even on a loaded machine.
-        var page = await SignedInPageAsync();
-        var run = await _server.StartRunAsync("name: slow\nsteps:\n  - id: nap\n    uses: sleep\n    with: { duration: 8s, tick: 200ms }\n  - id: after\n    uses: echo\n    needs: [nap]\n    with: { message: done }\n");
-        await page.GotoAsync($"{_server.Address}/runs/{run}");
+        var page = await SignedInFromHomeAsync();
+        var run = await Server.StartRunAsync("name: slow\nsteps:\n  - id: nap\n    uses: sleep\n    with: { duration: 8s, tick: 200ms }\n  - id: after\n    uses: echo\n    needs: [nap]\n    with: { message: done }\n");
+        await page.GotoAsync($"{Server.Address}/runs/{run}");
         await Browser.WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync("#run-status.Running");
         await page.EvaluateAsync("() => window.t1NoReload = true");
@@ -133,10 +122,10 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Traces_ShowTwoReportsSideBySide_PerProblem_WithVerdictAndBudgetCut()
     {
-        var sft = await TraceReportFixture.StoreAsync(_server, "sft", correct: false);
-        var rl = await TraceReportFixture.StoreAsync(_server, "rl", correct: true);
-        var page = await SignedInPageAsync();
-        await page.GotoAsync($"{_server.Address}/traces?a={sft}&b={rl}");
+        var sft = await TraceReportFixture.StoreAsync(Server, "sft", correct: false);
+        var rl = await TraceReportFixture.StoreAsync(Server, "rl", correct: true);
+        var page = await SignedInFromHomeAsync();
+        await page.GotoAsync($"{Server.Address}/traces?a={sft}&b={rl}");
         await Browser.WaitInteractiveAsync(page);
         var row = page.Locator("tr[data-problem='p1']");
         await row.WaitForAsync();
@@ -151,18 +140,19 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     [Fact]
     public async Task RunWithEvaluateSteps_ShowsBudgetCurves_Decision_AndCompareOverlaysThem()
     {
-        var first = await EvaluationRunFixture.StoreAsync(_server, "evalfixture01", gain: 0);
-        var second = await EvaluationRunFixture.StoreAsync(_server, "evalfixture02", gain: 0.2);
-        var page = await SignedInPageAsync();
-        await page.GotoAsync($"{_server.Address}/runs/{second}");
+        var first = await EvaluationRunFixture.StoreAsync(Server, "evalfixture01", gain: 0);
+        var second = await EvaluationRunFixture.StoreAsync(Server, "evalfixture02", gain: 0.2);
+        var page = await SignedInFromHomeAsync();
+        await page.GotoAsync($"{Server.Address}/runs/{second}");
         await Browser.WaitInteractiveAsync(page);
 
         // Run detail: one budget chart per evaluate step, its figures per budget, a link to its traces, the decision.
         var rl = page.Locator("section.evaluation[data-step='eval-rl']");
-        await rl.Locator("figure.chart polyline.series").WaitForAsync();
+        var rlChart = rl.Locator("figure.chart");
+        await PlotlyPlot.WaitPlottedAsync(rlChart);
         Assert.Equal(2, await page.Locator("section.evaluation figure.chart").CountAsync());
-        Assert.Equal(EvaluationRunFixture.Budgets.Length, (await rl.Locator("polyline.series").GetAttributeAsync("points"))!.Split(' ').Length);
-        Assert.Equal(["16", "64", "256"], await rl.Locator("text.tick").AllTextContentsAsync());
+        Assert.Equal(EvaluationRunFixture.Budgets.Length, (await PlotlyPlot.TracesAsync(rlChart)).Single().X.Length);
+        Assert.Equal(["16", "64", "256"], await PlotlyPlot.XTicksAsync(rlChart));
         var row = await rl.Locator("tr[data-budget='64'] td").AllInnerTextsAsync();
         Assert.Equal(["64", "70.0%", "—", "—", "45 tokens", "35.0%", "90.0%"], row); // accuracy 0.4+0.2+0.1, no greedy/sampled blocks in this report, thinking 64·0.7, cut 0.5−0.15
         Assert.Contains("best 80.0% at budget 256", await rl.InnerTextAsync());
@@ -178,14 +168,14 @@ public sealed class PortalBrowserTests : IAsyncLifetime
         Assert.Contains("evalfixture02 · eval-rl", await page.InnerTextAsync("table.traces thead"));
 
         // Compare: one line per run × evaluate step on one chart, and the accuracies side by side.
-        await page.GotoAsync($"{_server.Address}/compare?runs={first},{second}");
+        await page.GotoAsync($"{Server.Address}/compare?runs={first},{second}");
         await Browser.WaitInteractiveAsync(page);
         var chart = page.Locator("figure.chart[data-key='accuracy by budget']");
-        await chart.WaitForAsync();
-        Assert.Equal(4, await chart.Locator("polyline.series").CountAsync());
-        foreach (var line in await chart.Locator("polyline.series").AllAsync())
-            Assert.False(string.IsNullOrWhiteSpace(await line.GetAttributeAsync("points")));
-        Assert.Contains("evalfixture01 · eval-sft", await chart.Locator(".legend").InnerTextAsync());
+        await PlotlyPlot.WaitPlottedAsync(chart, 4);
+        var curves = await PlotlyPlot.TracesAsync(chart);
+        Assert.Equal(4, curves.Count);
+        Assert.All(curves, line => Assert.NotEmpty(line.X));
+        Assert.Contains("evalfixture01 · eval-sft", await chart.Locator("g.legend").TextContentAsync());
         Assert.Contains("80.0% at 256", await page.InnerTextAsync($"table.budget-summary tr[data-run='{second}'][data-step='eval-rl']"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("09-compare-budgets"), FullPage = true });
     }
@@ -193,18 +183,18 @@ public sealed class PortalBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Viewer_SeesRuns_ButNoStartButton_AndCannotOpenTheDashboard()
     {
-        await _server.Get<AccountStore>().CreateUserAsync("vera", "viewer-password", Roles.Viewer);
-        var page = await _browser.Instance.NewPageAsync();
+        await Server.Get<AccountStore>().CreateUserAsync("vera", "viewer-password", Roles.Viewer);
+        var page = await Chromium.Instance.NewPageAsync();
         page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_server.Address + "/login");
+        await page.GotoAsync(Server.Address + "/login");
         await page.FillAsync("#user", "vera");
         await page.FillAsync("#password", "viewer-password");
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(_server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForURLAsync(Server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await Browser.WaitInteractiveAsync(page);
         Assert.Equal(0, await page.Locator("#start-run").CountAsync());
         Assert.Equal(0, await page.Locator("#hangfire-link").CountAsync());
-        var dashboard = await page.GotoAsync(_server.Address + "/hangfire");
+        var dashboard = await page.GotoAsync(Server.Address + "/hangfire");
         Assert.Equal(403, dashboard!.Status);
     }
 }

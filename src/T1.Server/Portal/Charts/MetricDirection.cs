@@ -1,14 +1,12 @@
+using System.Reflection;
+using T1.Workflows.Steps;
+
 namespace T1.Server.Portal.Charts;
 
-/// <summary>Which way a metric improves, judged from its name (the metrics carry no unit or goal).</summary>
+/// <summary>Which way a metric improves, as the step type that logs it declares (<see cref="StepMetricAttribute"/>); no guessing from names.</summary>
 public static class MetricDirection
 {
-    private static readonly string[] LowerBetter = ["loss", "kl", "error", "perplexity", "ppl", "overlong", "truncat", "unparsable", "repetit", "seconds", "elapsed"];
-
-    /// <summary>True for losses, KL, error and truncation rates and durations; false (higher is better) for everything else.</summary>
-    public static bool LowerIsBetter(string key)
-    {
-        var name = key[(key.LastIndexOf('·') + 1)..].Trim().ToLowerInvariant();
-        return LowerBetter.Any(name.Contains);
-    }
+    /// <summary>The declared goal of <paramref name="key"/> logged by a step of <paramref name="stepType"/>, or null: then the metric has no "best".</summary>
+    public static MetricGoal? Of(StepCatalog catalog, string stepType, string key) =>
+        catalog.Find(stepType)?.HandlerType.GetCustomAttributes<StepMetricAttribute>().FirstOrDefault(a => a.Matches(key))?.Goal;
 }

@@ -7,31 +7,16 @@ using T1.Server.Auth;
 namespace T1.Server.Tests.Portal.Runs;
 
 /// <summary>The runs table in Chromium: search language, picked param columns (remembered), sorting, live refresh, run with params, tags.</summary>
-public sealed class RunsTableBrowserTests : IAsyncLifetime
+public sealed class RunsTableBrowserTests : PortalBrowserTest
 {
-    private PortalServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PortalServer.StartAsync();
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task RunsTable_Searches_PicksAndSortsColumns_RefreshesLive_AndStartsARunWithParams()
     {
-        await _server.RegisterAsync("workflows/hello.yaml");
+        await Server.RegisterAsync("workflows/hello.yaml");
         var hello = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows/hello.yaml"));
-        var ann = await _server.StartRunAsync(hello, new() { ["who"] = "ann", ["pause"] = "100ms" });
-        var bob = await _server.StartRunAsync(hello, new() { ["who"] = "bob", ["pause"] = "100ms" });
-        using var api = _server.Client(await _server.KeyAsync(Roles.Operator));
+        var ann = await Server.StartRunAsync(hello, new() { ["who"] = "ann", ["pause"] = "100ms" });
+        var bob = await Server.StartRunAsync(hello, new() { ["who"] = "bob", ["pause"] = "100ms" });
+        using var api = Server.Client(await Server.KeyAsync(Roles.Operator));
         await WaitSucceededAsync(api, ann);
         await WaitSucceededAsync(api, bob);
         Assert.Equal(HttpStatusCode.NoContent, (await api.PutAsJsonAsync($"/api/runs/{ann}/tags/team", new { value = "ml" })).StatusCode);
@@ -90,7 +75,7 @@ public sealed class RunsTableBrowserTests : IAsyncLifetime
         await Browser.WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync($"tr[data-run='{ann}'] td[data-column='params.who']:text-is('ann')");
         await page.EvaluateAsync("() => window.t1NoReload = true");
-        var carol = await _server.StartRunAsync(hello, new() { ["who"] = "carol", ["pause"] = "100ms" });
+        var carol = await Server.StartRunAsync(hello, new() { ["who"] = "carol", ["pause"] = "100ms" });
         await page.WaitForSelectorAsync($"tr[data-run='{carol}'] td[data-column='params.who']:text-is('carol')", new PageWaitForSelectorOptions { Timeout = 60_000 });
         Assert.True(await page.EvaluateAsync<bool>("() => window.t1NoReload === true"), "the page reloaded instead of refreshing in place");
 
@@ -105,7 +90,7 @@ public sealed class RunsTableBrowserTests : IAsyncLifetime
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await page.WaitForSelectorAsync("#run-status");
         var started = page.Url[(page.Url.LastIndexOf('/') + 1)..];
-        using var viewer = _server.Client(await _server.KeyAsync(Roles.Viewer));
+        using var viewer = Server.Client(await Server.KeyAsync(Roles.Viewer));
         var run = (await viewer.GetFromJsonAsync<JsonObject>($"/api/runs/{started}"))!["run"]!;
         Assert.Equal("dora", run["params"]!["who"]!.GetValue<string>());
         Assert.Equal("admin", run["started_by"]!.GetValue<string>());
@@ -119,7 +104,7 @@ public sealed class RunsTableBrowserTests : IAsyncLifetime
         await page.FillAsync("#note-text", "tried a new greeting");
         await page.ClickAsync("#note-save");
         await page.WaitForSelectorAsync("#notes-message:text-is('note saved.')");
-        await page.GotoAsync(_server.Address + "/runs?q=" + Uri.EscapeDataString("tags.team = infra and note ~ greeting"));
+        await page.GotoAsync(Server.Address + "/runs?q=" + Uri.EscapeDataString("tags.team = infra and note ~ greeting"));
         await Browser.WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync($"a.run-link:has-text('{started}')");
         Assert.Equal(1, await page.Locator("table.runs tbody tr").CountAsync());
@@ -134,19 +119,6 @@ public sealed class RunsTableBrowserTests : IAsyncLifetime
 
     private static Task WaitFirstRowAsync(IPage page, string runId) =>
         page.WaitForFunctionAsync("id => document.querySelector('table.runs tbody tr')?.dataset.run === id", runId, new PageWaitForFunctionOptions { Timeout = 30_000 });
-
-    private async Task<IPage> SignedInPageAsync()
-    {
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_server.Address + "/login");
-        await page.FillAsync("#user", "admin");
-        await page.FillAsync("#password", PortalServer.AdminPassword);
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(_server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await Browser.WaitInteractiveAsync(page);
-        return page;
-    }
 
     private static async Task WaitSucceededAsync(HttpClient api, string runId)
     {
