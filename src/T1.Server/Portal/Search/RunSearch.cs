@@ -11,20 +11,34 @@ namespace T1.Server.Portal.Search;
 public sealed class RunSearch(DatabaseFactory database)
 {
     /// <summary>One page of matching runs and how many match; a query that cannot be read throws <see cref="SearchSyntaxException"/> before any SQL runs.</summary>
+    /// <remarks>
+    /// One statement filters, sorts and counts (<c>COUNT(*) OVER ()</c> is the number of matches before LIMIT): the
+    /// search's condition, with its per-run metric subqueries, is evaluated once, not once for a count and again for
+    /// the page. The page's rows are then read by primary key. Only a page past the last match (no row to carry the
+    /// count) counts separately.
+    /// </remarks>
     public async Task<RunSearchPage> SearchAsync(string? query, string? sortBy, bool descending, int offset, int limit, CancellationToken ct = default)
     {
         var expression = RunSearchParser.Parse(query);
         var sortField = string.IsNullOrWhiteSpace(sortBy) ? null : RunSearchParser.ParseField(sortBy);
         await using var db = database.Create();
-        var count = RunSearchSql.For(db);
-        var countSql = $"SELECT COUNT(*) AS \"Value\" FROM runs AS r WHERE {count.Where(expression)}";
-        var total = (await db.Database.SqlQueryRaw<int>(countSql, count.Args.ToArray()).ToListAsync(ct))[0];
         var page = RunSearchSql.For(db);
         var where = page.Where(expression);
         var order = page.OrderBy(sortField, descending);
-        var sql = $"SELECT r.* FROM runs AS r WHERE {where} ORDER BY {order} LIMIT {page.Arg(Math.Clamp(limit, 1, 1000))} OFFSET {page.Arg(Math.Max(0, offset))}";
-        var rows = await db.Runs.FromSqlRaw(sql, page.Args.ToArray()).AsNoTracking().ToListAsync(ct);
-        return new RunSearchPage(rows, total);
+        var sql = $"SELECT r.\"Id\" AS \"Id\", COUNT(*) OVER () AS \"Total\" FROM runs AS r WHERE {where} ORDER BY {order} " +
+                  $"LIMIT {page.Arg(Math.Clamp(limit, 1, 1000))} OFFSET {page.Arg(Math.Max(0, offset))}";
+        var hits = await db.Database.SqlQueryRaw<RunSearchHit>(sql, page.Args.ToArray()).ToListAsync(ct);
+        if (hits.Count == 0)
+        {
+            if (offset <= 0) return new RunSearchPage([], 0);
+            var count = RunSearchSql.For(db);
+            var countSql = $"SELECT COUNT(*) AS \"Value\" FROM runs AS r WHERE {count.Where(expression)}";
+            return new RunSearchPage([], (await db.Database.SqlQueryRaw<int>(countSql, count.Args.ToArray()).ToListAsync(ct))[0]);
+        }
+        var ids = hits.Select(h => h.Id).ToList();
+        var rows = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).ToListAsync(ct);
+        var position = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        return new RunSearchPage(rows.OrderBy(r => position[r.Id]).ToList(), (int)hits[0].Total);
     }
 
     /// <summary>Per run, the last recorded value of each of <paramref name="keys"/> (as in a search's <c>metrics.KEY</c>).</summary>

@@ -60,6 +60,24 @@ public sealed class RunSearchTests
         Assert.False(last.ContainsKey(("b", "nothing")));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Search_CountsAllMatches_OnAPartPageAndPastTheLastPage(bool postgres)
+    {
+        await using var fixture = await SeededAsync(postgres);
+        var search = new RunSearch(fixture.Database);
+        var last = await search.SearchAsync("workflow ~ t1", "id", descending: false, 2, 2);
+        Assert.Equal("c", string.Join(",", last.Rows.Select(r => r.Id)));
+        Assert.Equal(3, last.Total);
+        var past = await search.SearchAsync("workflow ~ t1", "id", descending: false, 10, 2);
+        Assert.Empty(past.Rows);
+        Assert.Equal(3, past.Total);
+        var none = await search.SearchAsync("workflow = nothing", "id", descending: false, 0, 2);
+        Assert.Empty(none.Rows);
+        Assert.Equal(0, none.Total);
+    }
+
     /// <summary>
     /// a: t1-tiny, succeeded, lr 0.0005, acc 0.4, loss 2.0 → 1.8 (last), tag team=ml, note "best so far", 12:00–12:01;
     /// b: t1-tiny, failed, lr 0.002, acc 0.5, loss 1.2, started by alice, 13:00–13:05; c: t1-small, running, task linear,
