@@ -41,7 +41,8 @@ public sealed class RunChartsBrowserTests : PortalBrowserTest
                 await page.Locator("table.metric-values tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.key)"));
             Assert.Equal("0.25", await page.InnerTextAsync("table.metric-values tr[data-key='accuracy@32'] td.mono:last-child"));
 
-            // Hover: a label at the point under the mouse.
+            // Hover: a label at the point under the mouse (the chart scrolled into the 1000 px viewport first: the mouse moves in it).
+            await reward.ScrollIntoViewIfNeededAsync();
             var point = await reward.Locator(".js-plotly-plot").EvaluateAsync<double[]>("""
                 el => { const l = el._fullLayout, b = el.getBoundingClientRect(), t = el.data[0];
                         return [b.left + l.xaxis._offset + l.xaxis.l2p(t.x[12]), b.top + l.yaxis._offset + l.yaxis.l2p(t.y[12])]; }
@@ -53,6 +54,7 @@ public sealed class RunChartsBrowserTests : PortalBrowserTest
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("run-charts-hover"), FullPage = true });
 
             // Zoom: dragging across the middle of the loss chart narrows its x axis.
+            await loss.ScrollIntoViewIfNeededAsync();
             var box = await loss.Locator(".js-plotly-plot").EvaluateAsync<double[]>("""
                 el => { const l = el._fullLayout, b = el.getBoundingClientRect();
                         return [b.left + l.xaxis._offset, b.top + l.yaxis._offset, l.xaxis._length, l.yaxis._length]; }
