@@ -15,11 +15,13 @@ namespace T1.Server.Tests.Steps;
 /// tiny champion over /v1/chat/completions, and a run of that same server's workflow engine asks it as the teacher,
 /// with the viewer API key read from an environment variable of the worker.
 /// </summary>
-public sealed class TeacherSynthesisEndToEndTests : IAsyncLifetime
+public sealed class TeacherSynthesisEndToEndTests : TeacherSynthesisTest, IAsyncLifetime
 {
     private PortalServer _server = null!;
     private readonly string _keyVariable = "T1_TEST_TEACHER_KEY_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
     private readonly string _dir = Directory.CreateTempSubdirectory("t1-teacher-e2e-").FullName;
+
+    protected override T Get<T>() => _server.Get<T>();
 
     public async Task InitializeAsync()
     {
@@ -44,25 +46,10 @@ public sealed class TeacherSynthesisEndToEndTests : IAsyncLifetime
             """{"question": "Compute 9-5.", "answer": "#### 4"}""",
             """{"question": "Compute 9-5.", "answer": "#### 5"}""",
         ]);
-        var runId = await _server.StartRunAsync($$"""
-            name: teacher-e2e
-            steps:
-              - id: teacher
-                uses: synthesize
-                with:
-                  task: jsonl
-                  source: {{source}}
-                  count: 3
-                  teacher_url: {{_server.Address.TrimEnd('/')}}/v1
-                  teacher_model: tiny
-                  teacher_api_key: env:{{_keyVariable}}
-                  teacher_system_prompt: ""
-                  teacher_temperature: 0
-                  teacher_max_tokens: 64
-                  traces_per_problem: 2
-                  teacher_concurrency: 4
-            """);
-        var details = await WaitAsync(runId);
+        var runId = await _server.StartRunAsync(Workflow("teacher-e2e", source, 3, $"{_server.Address.TrimEnd('/')}/v1", "tiny",
+            $"teacher_api_key: env:{_keyVariable}", "teacher_system_prompt: \"\"", "teacher_temperature: 0", "teacher_max_tokens: 64",
+            "traces_per_problem: 2", "teacher_concurrency: 4"));
+        var details = await WaitForRunAsync(runId, TimeSpan.FromMinutes(3));
         var step = details.Steps.Single();
         Assert.True(step.Status == StepStatus.Succeeded, step.Error);
 
@@ -75,30 +62,11 @@ public sealed class TeacherSynthesisEndToEndTests : IAsyncLifetime
             new SynthesizedTrace("Compute 9-5.", TinyReasoner.Trace("9-5", "4"), "4", TaskRegistry.Jsonl, 0),
         ], traces);
 
-        var responses = (await ArtifactTextAsync(details, "responses")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        var responses = await ArtifactLinesAsync(details, "responses");
         Assert.Equal(6, responses.Count);
         Assert.Equal([true, true, true, true, false, false], responses.Select(r => (bool)r["accepted"]!));
         Assert.All(responses, r => Assert.True((long)r["completion_tokens"]! > 0 && (long)r["prompt_tokens"]! > 0, r.ToJsonString()));
         Assert.Equal("4", (string?)responses[4]["extracted"]);
         Assert.Equal(2.0 / 3, (double)JsonNode.Parse(step.OutputsJson!)!["acceptance_rate"]!, 6);
-    }
-
-    private async Task<RunDetails> WaitAsync(string runId)
-    {
-        var until = DateTime.UtcNow.AddMinutes(3);
-        while (true)
-        {
-            var d = (await _server.Get<RunQueries>().GetAsync(runId))!;
-            if (d.Run.Status.IsFinal() && d.Steps.All(s => s.Status != StepStatus.Running)) return d;
-            if (DateTime.UtcNow > until) throw new TimeoutException($"run {runId} still {d.Run.Status}");
-            await Task.Delay(100);
-        }
-    }
-
-    private async Task<string> ArtifactTextAsync(RunDetails details, string name)
-    {
-        var artifact = details.Artifacts.Single(a => a.Name == name);
-        var path = await _server.Get<ArtifactCache>().GetLocalPathAsync(new ArtifactRef(artifact.Sha256), CancellationToken.None);
-        return await File.ReadAllTextAsync(path);
     }
 }
