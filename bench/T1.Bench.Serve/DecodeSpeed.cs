@@ -10,11 +10,12 @@ namespace T1.Bench.Serve;
 
 /// <summary>
 /// Batch-1 decode of a preset (random weights, greedy, no early stop): tokens/s of the <see cref="Sampler"/> and of
-/// the serving <see cref="DecodeEngine"/>, against the compute limit = measured fp32 matmul FLOP/s ÷ forward FLOPs
+/// the serving <see cref="DecodeEngine"/> (with its managed CPU step, and with libtorch's forward), against the compute limit = measured fp32 matmul FLOP/s ÷ forward FLOPs
 /// per token (2 × matmul parameters + attention over the cache). The ratio is how far decode is from the limit.
 /// Every figure is the best of <c>--repeat</c> rounds, the rounds interleaving all measurements, so that a moment of
 /// contention on a shared machine hits one round of each rather than one measurement. A model-step A/B isolates the
-/// fused projections: the same weights stepped with separate q/k/v and gate/up projections and with fused ones.
+/// fused projections: the same weights stepped with separate q/k/v and gate/up projections and with fused ones. A last
+/// line compares the two engines at <c>--batch</c> rows (one request of that many choices).
 /// </summary>
 public static class DecodeSpeed
 {
@@ -22,12 +23,14 @@ public static class DecodeSpeed
     {
         var preset = a.Str("model", "tiny");
         int vocab = a.Int("vocab-size", 512), tokens = a.Int("tokens", 256), prompt = a.Int("prompt", 32), threads = a.Int("threads", 1), repeat = a.Int("repeat", 3);
+        int batch = a.Int("batch", 8);
         a.CheckAllUsed();
         torch.set_num_threads(threads);
         var dir = Directory.CreateTempSubdirectory("t1-bench-decode-").FullName;
         BenchModel.Save(preset, vocab, dir);
         using var plainLoad = Checkpoint.Load(dir, torch.CPU);  // the Sampler's, and the step A/B's separate projections
         using var servedLoad = Checkpoint.Load(dir, torch.CPU); // the engine's (it fuses its projections)
+        using var torchLoad = Checkpoint.Load(dir, torch.CPU);  // the engine's without the managed CPU step
         var plain = plainLoad.Model;
         var c = plain.Config;
         var ids = Enumerable.Range(0, prompt).Select(i => (i * 7 + 3) % c.VocabSize).ToList();
@@ -37,8 +40,11 @@ public static class DecodeSpeed
         sampler.Generate([ids], options with { MaxNewTokens = 16 }); // warm-up
         using var engine = new DecodeEngine(servedLoad.Model, servedLoad.Tokenizer!, new DecodeEngineOptions(), "bench");
         Drain(engine, ids, 16);
+        using var torchEngine = new DecodeEngine(torchLoad.Model, torchLoad.Tokenizer!, new DecodeEngineOptions { CpuFastPath = false }, "bench-libtorch");
+        Drain(torchEngine, ids, 16);
+        if (!engine.UsesCpuFastPath) Console.WriteLine($"note: the {preset} model is too large for the managed CPU step; both engines use libtorch");
 
-        double samplerRate = 0, engineRate = 0, flops = 0, opMicros = double.MaxValue, plainStep = double.MaxValue, fusedStep = double.MaxValue;
+        double samplerRate = 0, engineRate = 0, torchEngineRate = 0, batchRate = 0, torchBatchRate = 0, flops = 0, opMicros = double.MaxValue, plainStep = double.MaxValue, fusedStep = double.MaxValue;
         int size = 0;
         for (int r = 0; r < repeat; r++)
         {
@@ -48,6 +54,15 @@ public static class DecodeSpeed
             clock.Restart();
             Drain(engine, ids, tokens);
             engineRate = Math.Max(engineRate, tokens / clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            Drain(torchEngine, ids, tokens);
+            torchEngineRate = Math.Max(torchEngineRate, tokens / clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            Drain(engine, ids, tokens, batch);
+            batchRate = Math.Max(batchRate, batch * tokens / clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            Drain(torchEngine, ids, tokens, batch);
+            torchBatchRate = Math.Max(torchBatchRate, batch * tokens / clock.Elapsed.TotalSeconds);
             plainStep = Math.Min(plainStep, StepMicroseconds(plain, ids, tokens));
             fusedStep = Math.Min(fusedStep, StepMicroseconds(engine.Model, ids, tokens)); // the engine is idle: nothing else uses its model now
             var (f, s) = Flops.MeasureMatmul();
@@ -58,7 +73,9 @@ public static class DecodeSpeed
         double limit = flops / perToken;
         Console.WriteLine($"Batch-1 decode · model {preset} ({c}) · prompt {prompt} + {tokens} tokens, greedy · torch threads {threads} · best of {repeat} rounds");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT {perToken / 1e6:F2} MFLOP/token · matmul {flops / 1e9:F0} GFLOP/s ({size}³) → limit {limit:F0} tokens/s · Sampler {samplerRate:F0} tokens/s ({limit / samplerRate:F0}× below) · serving engine {engineRate:F0} tokens/s ({limit / engineRate:F0}× below)"));
+            $"RESULT {perToken / 1e6:F2} MFLOP/token · matmul {flops / 1e9:F0} GFLOP/s ({size}³) → limit {limit:F0} tokens/s · Sampler {samplerRate:F0} tokens/s ({limit / samplerRate:F0}× below) · serving engine {engineRate:F0} tokens/s ({limit / engineRate:F1}× below) · engine with libtorch's step {torchEngineRate:F0} tokens/s ({limit / torchEngineRate:F0}× below; managed step {engineRate / torchEngineRate:F1}× faster)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT engine at batch {batch} (one request of {batch} choices): managed step {batchRate:F0} tokens/s, libtorch's step {torchBatchRate:F0} tokens/s ({batchRate / torchBatchRate:F2}×)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT model step (forward of one token with the KV cache, argmax, host read): separate projections {plainStep:F0} µs, fused {fusedStep:F0} µs ({plainStep / fusedStep:F2}×)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -100,9 +117,9 @@ public static class DecodeSpeed
         return clock.Elapsed.TotalMicroseconds / ops;
     }
 
-    private static void Drain(DecodeEngine engine, IReadOnlyList<int> prompt, int tokens)
+    private static void Drain(DecodeEngine engine, IReadOnlyList<int> prompt, int tokens, int choices = 1)
     {
-        var reader = engine.Submit(new DecodeRequest { Prompt = prompt, Temperature = 0, MaxTokens = tokens, IgnoreEos = true });
+        var reader = engine.Submit(new DecodeRequest { Prompt = prompt, Temperature = 0, MaxTokens = tokens, IgnoreEos = true, Choices = choices });
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) while (reader.TryRead(out _)) { }
     }
 }

@@ -24,6 +24,7 @@ public sealed class DecodeEngine : IDisposable
     private readonly List<DecodeRow> _rows = [];     // in cache order (engine thread only)
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
+    private readonly CpuDecodeStep? _cpu; // the decode step without libtorch, when the model is small, float32 and on the CPU
     private KvCache? _cache;
     private Tensor? _logits; // (rows, V): next-token logits of every row
     private int _queued;
@@ -35,6 +36,7 @@ public sealed class DecodeEngine : IDisposable
     {
         _model = model;
         _model.FuseProjections(); // the engine owns the model and never trains it
+        if (options.CpuFastPath) using (no_grad()) _cpu = CpuDecodeStep.TryCreate(_model);
         _tokenizer = tokenizer;
         _options = options;
         Name = name;
@@ -47,6 +49,9 @@ public sealed class DecodeEngine : IDisposable
     public string Name { get; }
     public DecoderLM Model => _model;
     public ITextTokenizer Tokenizer => _tokenizer;
+
+    /// <summary>True when decode steps run in managed code (<see cref="DecodeEngineOptions.CpuFastPath"/>), false when through libtorch.</summary>
+    public bool UsesCpuFastPath => _cpu is not null;
 
     /// <summary>Rows waiting to join the batch.</summary>
     public int Queued => Volatile.Read(ref _queued);
@@ -198,6 +203,7 @@ public sealed class DecodeEngine : IDisposable
         }
         if (keep.Count < b)
         {
+            nextHost = keep.Select(j => nextHost[(int)j]).ToArray();
             _cache!.KeepRows(keep);
             next = next.index_select(0, tensor(keep.ToArray(), dtype: int64, device: next.device));
             var kept = keep.Select(j => _rows[(int)j]).ToList();
@@ -207,7 +213,9 @@ public sealed class DecodeEngine : IDisposable
         int longest = _rows.Max(r => r.Length) - 1; // positions in the cache before this step's tokens are fed
         if (_cache!.Length - longest >= KvCache.PageSize || _cache.Length + 1 > _cache.Capacity)
             _cache = BatchKv.Concat(_model, [(_cache, longest)]); // drop slots that are padding for every row left
-        var logits = _model.Forward(next.unsqueeze(1), _cache, lastOnly: true).select(1, 0); // (b, V)
+        var logits = _cpu is not null
+            ? _cpu.Step(_cache, nextHost)                                                // (b, V)
+            : _model.Forward(next.unsqueeze(1), _cache, lastOnly: true).select(1, 0); // (b, V)
         _logits.Dispose();
         _logits = logits.MoveToOuterDisposeScope();
         Volatile.Write(ref _active, _rows.Count);

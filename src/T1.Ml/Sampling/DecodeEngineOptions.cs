@@ -11,4 +11,10 @@ public sealed record DecodeEngineOptions
 
     /// <summary>Most prompt tokens prefilled in one step (a long queue joins over several steps, so running rows keep decoding).</summary>
     public int MaxPrefillTokens { get; init; } = 8192;
+
+    /// <summary>
+    /// Decode steps of a small float32 model on the CPU run in managed SIMD code (<see cref="CpuDecodeStep"/>) instead of
+    /// libtorch's per-op forward; other models, devices and dtypes always use libtorch. False: always libtorch (for A/B runs).
+    /// </summary>
+    public bool CpuFastPath { get; init; } = true;
 }

@@ -90,8 +90,9 @@ public sealed class ServedModels(DatabaseFactory database, ArtifactCache artifac
                     $"{model.Id}: its checkpoint has no tokenizer (vocab.json + merges.txt or tokenizer.json), so it cannot be served");
             }
             var engine = new DecodeEngine(loaded.Model, loaded.Tokenizer,
-                new DecodeEngineOptions { MaxBatch = options.MaxBatch, MaxQueued = options.MaxQueued }, model.Id);
-            log.LogInformation("serving {Model} on {Device} ({Parameters:N0} parameters)", model.Id, device, loaded.Model.ParameterCount);
+                new DecodeEngineOptions { MaxBatch = options.MaxBatch, MaxQueued = options.MaxQueued, CpuFastPath = options.CpuFastPath }, model.Id);
+            log.LogInformation("serving {Model} on {Device} ({Parameters:N0} parameters, decode steps in {Step})", model.Id, device, loaded.Model.ParameterCount,
+                engine.UsesCpuFastPath ? "managed SIMD code" : "libtorch");
             _loaded[model.Id] = new Loaded(engine);
             return engine;
         }
