@@ -203,16 +203,19 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
         loaded.Model.GradCheckpoint = inputs.GradCheckpoint;
         using var trainer = new RlTrainer(loaded.Model, loaded.Tokenizer!, pool.Problems, options);
 
+        // The accuracy and reward outputs average the last 10 % of the run's steps, whichever attempts ran them: a saved
+        // state carries the points of that window logged so far, so a resumed run answers what an uninterrupted one does.
+        var tail = new RlOutputTail(options.Steps);
         long resumedFrom = 0;
         if (await context.Artifacts.TryGetEarlierOutputAsync("resume", cancellationToken) is { } earlier && trainer.TryResume(earlier))
         {
             resumedFrom = trainer.Step;
+            tail.Restore(earlier, resumedFrom);
             context.Log.Info($"resuming from step {resumedFrom} of {options.Steps}, saved by an earlier attempt");
         }
         context.Log.Info($"rl on {compute}: {pool.Problems.Count} prompts from {pool.Description}; {options.PromptsPerStep} prompts × K={options.SamplesPerPrompt} per step, temperature {F(options.Temperature)}, lr {F(options.Lr)}, α {F(options.EntropyCoef)}, β {F(options.KlCoef)} ({options.KlEstimator.ToString().ToLowerInvariant()}), " +
                          $"{options.PpoEpochs} pass(es) × {options.Minibatches} minibatch(es), clip [{F(1 - options.ClipLow)}, {F(1 + options.ClipHigh)}], loss_agg {options.LossAgg.ToString().ToLowerInvariant()}{(options.FilterGroups ? $", filter_groups (≤ {options.FilterMaxRounds} rounds)" : "")}");
 
-        var recent = new List<RlStepResult>();
         long dropped = 0;
         string? previousSave = null;
         while (trainer.Step < options.Steps)
@@ -226,7 +229,7 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
                 throw new StepFailedException($"step '{context.StepId}': {e.Message}", e);
             }
             foreach (var (key, value) in r.Metrics()) context.Metrics.Log(key, r.Step, value);
-            recent.Add(r);
+            tail.Add(r);
             dropped += r.GroupsDropped;
             context.ReportProgress(r.Step, options.Steps, "steps");
             if (r.Step == 1 || r.Step % 10 == 0 || r.Step == options.Steps)
@@ -238,6 +241,7 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
             {
                 var dir = Path.Combine(context.WorkDirectory, $"resume-{r.Step}");
                 trainer.SaveState(dir);
+                tail.Save(dir);
                 // Metrics first: every step up to a saved state is stored before a retry can resume after it.
                 await context.Metrics.FlushAsync(cancellationToken);
                 await context.Artifacts.PutDirectoryAsync("resume", dir, "checkpoint", cancellationToken);
@@ -251,9 +255,8 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
         var output = Path.Combine(context.WorkDirectory, "checkpoint");
         trainer.SaveModel(output);
         var checkpoint = await context.Artifacts.PutDirectoryAsync("checkpoint", output, "checkpoint", cancellationToken);
-        var tail = recent.Skip(recent.Count - Math.Max(1, recent.Count / 10)).ToList();
         var result = new StepResult().Set("checkpoint", checkpoint).Set("steps", trainer.Step).Set("resumed_from", resumedFrom);
-        if (tail.Count > 0) result.Set("accuracy", tail.Average(x => x.Accuracy)).Set("reward", tail.Average(x => x.Reward));
+        if (tail.Points.Count > 0) result.Set("accuracy", tail.Points.Average(x => x.Accuracy)).Set("reward", tail.Points.Average(x => x.Reward));
         return result;
     }
 
