@@ -132,10 +132,29 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
         return bytes;
     }
 
+    /// <summary>
+    /// Streams the object into <paramref name="destination"/> (an HTTP response, a zip entry). Until its first byte is
+    /// written the download rides out an outage like every call; bytes written cannot be taken back, so a break after
+    /// that fails at once, naming the object.
+    /// </summary>
     public override async Task CopyToAsync(string sha256, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        await GetVerifiedAsync(sha256, ObjectKey(sha256), destination, cancellationToken);
+        var key = ObjectKey(sha256);
+        var writing = false;
+        await RetryAsync(async ct =>
+        {
+            try
+            {
+                await GetVerifiedAsync(sha256, key, destination, ct, () => writing = true);
+            }
+            catch (Exception e) when (writing && S3Retry.IsTransient(e, ct))
+            {
+                throw new ArtifactStoreUnavailableException(
+                    $"the download of {Location}/{Sha256Key.RelativePath(sha256)} from the S3 server {_options.Endpoint} broke after it had begun " +
+                    $"({e.GetType().Name}: {e.Message}); the copy is incomplete: download it again", e);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -146,24 +165,27 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var key = ObjectKey(sha256);
-        await EnsureBucketAsync(cancellationToken);
         byte[]? prefix = null;
-        try
+        await RetryAsync(async token =>
         {
-            await _client.GetObjectAsync(new GetObjectArgs()
-                .WithBucket(_options.Bucket)
-                .WithObject(key)
-                .WithCallbackStream(async (stream, ct) =>
-                {
-                    var buffer = new byte[count];
-                    var read = await stream.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, ct);
-                    prefix = buffer.AsSpan(0, read).ToArray();
-                }), cancellationToken);
-        }
-        catch (ObjectNotFoundException)
-        {
-            throw new ArtifactNotFoundException(sha256, Location);
-        }
+            await EnsureBucketAsync(token);
+            try
+            {
+                await _client.GetObjectAsync(new GetObjectArgs()
+                    .WithBucket(_options.Bucket)
+                    .WithObject(key)
+                    .WithCallbackStream(async (stream, ct) =>
+                    {
+                        var buffer = new byte[count];
+                        var read = await stream.ReadAtLeastAsync(buffer, count, throwOnEndOfStream: false, ct);
+                        prefix = buffer.AsSpan(0, read).ToArray();
+                    }), token);
+            }
+            catch (ObjectNotFoundException)
+            {
+                throw new ArtifactNotFoundException(sha256, Location);
+            }
+        }, cancellationToken);
         return prefix ?? throw new InvalidOperationException($"the S3 server returned no body for {Location}/{Sha256Key.RelativePath(sha256)}.");
     }
 
@@ -217,7 +239,7 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
     }
 
     /// <summary>Streams the whole object into <paramref name="destination"/> and checks its sha256.</summary>
-    private async Task GetVerifiedAsync(string sha256, string key, Stream destination, CancellationToken cancellationToken)
+    private async Task GetVerifiedAsync(string sha256, string key, Stream destination, CancellationToken cancellationToken, Action? beforeFirstWrite = null)
     {
         await EnsureBucketAsync(cancellationToken);
         BlobInfo? actual = null;
@@ -226,7 +248,7 @@ public sealed class S3ArtifactStore : ArtifactStore, IDisposable
             await _client.GetObjectAsync(new GetObjectArgs()
                 .WithBucket(_options.Bucket)
                 .WithObject(key)
-                .WithCallbackStream(async (stream, ct) => actual = await Sha256Key.CopyAndHashAsync(stream, destination, ct)),
+                .WithCallbackStream(async (stream, ct) => actual = await Sha256Key.CopyAndHashAsync(stream, destination, ct, beforeFirstWrite)),
                 cancellationToken);
         }
         catch (ObjectNotFoundException)

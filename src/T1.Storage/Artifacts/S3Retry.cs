@@ -55,7 +55,7 @@ public static class S3Retry
             switch (x)
             {
                 case ObjectNotFoundException or BucketNotFoundException or AuthorizationException or AccessDeniedException
-                    or ArtifactNotFoundException or ArtifactCorruptedException:
+                    or ArtifactNotFoundException or ArtifactCorruptedException or ArtifactStoreUnavailableException:
                     return false;
                 case OperationCanceledException when callerToken.IsCancellationRequested:
                     return false;

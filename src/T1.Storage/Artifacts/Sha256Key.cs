@@ -38,7 +38,7 @@ public static class Sha256Key
     /// Copies <paramref name="source"/> to <paramref name="destination"/> and returns the sha256
     /// of the bytes copied and how many there were.
     /// </summary>
-    public static async Task<BlobInfo> CopyAndHashAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+    public static async Task<BlobInfo> CopyAndHashAsync(Stream source, Stream destination, CancellationToken cancellationToken, Action? beforeFirstWrite = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 20];
@@ -46,6 +46,7 @@ public static class Sha256Key
         int read;
         while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
         {
+            if (size == 0) beforeFirstWrite?.Invoke();
             hash.AppendData(buffer, 0, read);
             await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             size += read;

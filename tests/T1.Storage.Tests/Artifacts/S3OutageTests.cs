@@ -38,21 +38,24 @@ public sealed class S3OutageTests : IDisposable
     }
 
     [Fact]
-    public async Task PutAndRead_WhileTheServerIsDown_WaitForIt_ThenStoreAndReadTheRightBytes()
+    public async Task PutReadAndStream_WhileTheServerIsDown_WaitForIt_ThenStoreAndReadTheRightBytes()
     {
         var early = await _store.PutAsync(new MemoryStream(RandomBytes(10)));  // the bucket exists before the outage
         var bytes = RandomBytes(3 << 20);
         await Outage.StopAsync(Outage.S3);
         Task<BlobInfo> put;
-        Task download;
+        Task download, streamed;
+        Task<byte[]> prefix;
         var copy = Path.Combine(_scratch, "early.bin");
+        var stream = new MemoryStream();
         try
         {
             put = _store.PutAsync(new MemoryStream(bytes));
             download = _store.DownloadToFileAsync(early.Sha256, copy);
+            streamed = _store.CopyToAsync(early.Sha256, stream); // as the artifact API streams a download
+            prefix = _store.ReadPrefixAsync(early.Sha256, 4);
             await Task.Delay(TimeSpan.FromSeconds(4));
-            Assert.False(put.IsCompleted, put.Exception?.ToString());
-            Assert.False(download.IsCompleted, download.Exception?.ToString());
+            Assert.All(new Task[] { put, download, streamed, prefix }, t => Assert.False(t.IsCompleted, t.Exception?.ToString()));
         }
         finally
         {
@@ -64,6 +67,9 @@ public sealed class S3OutageTests : IDisposable
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), blob.Sha256);
         Assert.Equal(bytes, await _store.ReadAllBytesAsync(blob.Sha256)); // read back verified by sha256
         Assert.Equal(RandomBytes(10), await File.ReadAllBytesAsync(copy));
+        await streamed.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(RandomBytes(10), stream.ToArray());
+        Assert.Equal(RandomBytes(10)[..4], await prefix.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
