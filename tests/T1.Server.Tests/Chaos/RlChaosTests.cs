@@ -11,7 +11,7 @@ namespace T1.Server.Tests.Chaos;
 
 /// <summary>
 /// Chaos mid-`rl` in the production shape (PostgreSQL, S3, real `t1 worker` processes): a worker
-/// killed with SIGKILL, PostgreSQL restarted, S3 stopped 20 s while a checkpoint is being saved.
+/// killed with SIGKILL, PostgreSQL restarted or stopped 20 s, S3 stopped 20 s while a checkpoint is being saved.
 /// Each run must succeed and match an uninterrupted run of the same seeded workflow exactly (final
 /// checkpoint sha256, whole metric series, outputs), leave no orphan rows, and every artifact
 /// row's objects must be in the bucket with their sha256.
@@ -75,29 +75,37 @@ public sealed class RlChaosTests(RlChaosFixture f, ITestOutputHelper output) : I
     }
 
     [Fact]
-    public async Task PostgresRestartMidRl_TheAttemptCarriesOn_AndEndsWhereAnUninterruptedRunEnds()
+    public Task PostgresRestartMidRl_TheAttemptCarriesOn_AndEndsWhereAnUninterruptedRunEnds() =>
+        // Fast shutdown (every connection cut), then start again.
+        PostgresOutageMidRlAsync(TimeSpan.Zero, "PostgreSQL restart");
+
+    [Fact]
+    public Task PostgresStopped20sMidRl_TheAttemptCarriesOn_AndEndsWhereAnUninterruptedRunEnds() =>
+        PostgresOutageMidRlAsync(TimeSpan.FromSeconds(20), "PostgreSQL stopped 20 s");
+
+    private async Task PostgresOutageMidRlAsync(TimeSpan outage, string what)
     {
         var worker = await WorkerAsync("steady");
-        // The micro rl takes a few seconds on a quiet machine, and metrics reach the database in batches: the restart
-        // can land after the step has finished (seen once). Such a run proves nothing, so it is run again, at most
-        // three times in all; the assertions below are made on a run whose step the restart did hit.
+        // The micro rl takes a few seconds on a quiet machine, and metrics reach the database in batches: the outage
+        // can begin after the step has finished (seen once). Such a run proves nothing, so it is run again, at most
+        // three times in all; the assertions below are made on a run whose step the outage did hit.
         for (int tries = 1; ; tries++)
         {
             var run = await Client.StartAsync(f.Workflow);
             await UntilAsync(() => HasMetricAsync(run.Id, step: 1), TimeSpan.FromMinutes(4), "rl logged no metric\n" + worker.Output);
             var before = await DbNowAsync();
-            await Outage.ForAsync(Outage.Postgres, TimeSpan.Zero); // fast shutdown (every connection cut), then start again
+            await Outage.ForAsync(Outage.Postgres, outage);
 
             var d = await Client.WaitAsync(run.Id, TimeSpan.FromMinutes(6));
-            await AssertRiddenOutAsync(d, worker, "PostgreSQL restart");
+            await AssertRiddenOutAsync(d, worker, what);
             var succeeded = (await Client.Get<RunQueries>().HistoryAsync(run.Id)).Single(t => t.StepId == "rl" && t.To == "Succeeded");
             if (succeeded.At <= before)
             {
-                output.WriteLine($"try {tries}: the rl step finished before PostgreSQL was restarted");
-                Assert.True(tries < 3, "in 3 runs the rl step finished before PostgreSQL was restarted: the fault never hit the step");
+                output.WriteLine($"try {tries}: the rl step finished before the outage ({what})");
+                Assert.True(tries < 3, $"in 3 runs the rl step finished before the outage ({what}): the fault never hit the step");
                 continue;
             }
-            f.Reference.AssertSameAs(await RunEvidence.OfAsync(Client, run.Id, "rl"), "PostgreSQL restart mid-rl");
+            f.Reference.AssertSameAs(await RunEvidence.OfAsync(Client, run.Id, "rl"), what + " mid-rl");
             await RunEvidence.AssertIntactAsync(Client, run.Id);
             return;
         }

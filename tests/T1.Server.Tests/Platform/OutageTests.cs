@@ -7,7 +7,7 @@ namespace T1.Server.Tests.Platform;
 
 /// <summary>
 /// Production shape (PostgreSQL, S3, a real `t1 worker` process) through outages: PostgreSQL
-/// stopped for 20 s while a step runs, S3 stopped while a step saves. The running attempt carries
+/// stopped for 60 s while a step runs, S3 stopped for 60 s while a step saves. The running attempt carries
 /// on — no re-run, no lost or duplicated metric point, no orphan rows — although the outage lasts
 /// far longer than the worker's staleness limit (3 s).
 /// </summary>
@@ -43,19 +43,19 @@ public sealed class OutageTests : IAsyncLifetime
         """;
 
     [Fact]
-    public async Task PostgresDown20s_MidStep_TheAttemptCarriesOn_AndNothingIsLostOrDuplicated()
+    public async Task PostgresDown60s_MidStep_TheAttemptCarriesOn_AndNothingIsLostOrDuplicated()
     {
-        var run = await _client.StartAsync(NapThenEcho.Replace("DURATION", "30s"));
+        var run = await _client.StartAsync(NapThenEcho.Replace("DURATION", "75s"));
         await _client.WaitForStepAsync(run.Id, "nap", StepStatus.Running, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(3));
-        await Outage.ForAsync(Outage.Postgres, TimeSpan.FromSeconds(20));
+        await Outage.ForAsync(Outage.Postgres, TimeSpan.FromSeconds(60));
 
-        var d = await _client.WaitAsync(run.Id, TimeSpan.FromSeconds(120));
+        var d = await _client.WaitAsync(run.Id, TimeSpan.FromSeconds(180));
         await AssertCleanAsync(d, "postgres outage");
     }
 
     [Fact]
-    public async Task S3Down_WhileAStepSaves_TheSaveWaitsForIt_AndTheObjectIsThereWithItsSha256()
+    public async Task S3Down60s_WhileAStepSaves_TheSaveWaitsForIt_AndTheObjectIsThereWithItsSha256()
     {
         var run = await _client.StartAsync(NapThenEcho.Replace("DURATION", "3s"));
         await _client.WaitForStepAsync(run.Id, "nap", StepStatus.Running, TimeSpan.FromSeconds(30));
@@ -64,7 +64,7 @@ public sealed class OutageTests : IAsyncLifetime
         {
             // `say` starts and tries to store its artifact while the server is down.
             await _client.WaitForStepAsync(run.Id, "say", StepStatus.Running, TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(15));
+            await Task.Delay(TimeSpan.FromSeconds(60));
             await using var db = _client.Get<DatabaseFactory>().Create();
             Assert.Equal(StepStatus.Running, await db.StepRuns.Where(s => s.RunId == run.Id && s.StepId == "say").Select(s => s.Status).SingleAsync());
         }
@@ -73,7 +73,7 @@ public sealed class OutageTests : IAsyncLifetime
             await Outage.StartAsync(Outage.S3);
         }
 
-        var d = await _client.WaitAsync(run.Id, TimeSpan.FromSeconds(60));
+        var d = await _client.WaitAsync(run.Id, TimeSpan.FromSeconds(120));
         await AssertCleanAsync(d, "s3 outage");
     }
 

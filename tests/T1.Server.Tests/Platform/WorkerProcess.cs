@@ -36,7 +36,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         p._process.ErrorDataReceived += (_, e) => p.OnLine(e.Data);
         p._process.BeginOutputReadLine();
         p._process.BeginErrorReadLine();
-        var done = await Task.WhenAny(p._ready.Task, Task.Delay(TimeSpan.FromSeconds(60)), p._process.WaitForExitAsync());
+        var done = await Task.WhenAny(p._ready.Task, Task.Delay(TimeSpan.FromSeconds(180)), p._process.WaitForExitAsync());
         if (done != p._ready.Task) throw new InvalidOperationException($"worker {name} did not start:\n{p.Output}");
         return p;
     }

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using T1.Storage.Database;
+using T1.Workflows.Engine;
+
+namespace T1.Server.Tests.Platform;
+
+/// <summary>
+/// A metric or log flush (the heartbeat's, or the last one of an attempt) that fails because PostgreSQL is down keeps
+/// its batch: the next flush, once the database is back, writes every point and line once, the newer value winning.
+/// </summary>
+[Collection(OutageCollection.Name)]
+public sealed class FlushOutageTests
+{
+    [Fact]
+    public async Task FlushDuringPostgresStop_Fails_KeepsItsBatch_AndTheNextFlushWritesItOnce()
+    {
+        await using var p = await PlatformHarness.StartAsync(postgres: true, worker: false,
+            configure: o => o.Database.RetryFor = TimeSpan.FromSeconds(3)); // fail the flush soon instead of riding the outage out
+        var run = await p.StartAsync("""
+            name: flushes
+            steps:
+              - id: train
+                uses: sleep
+                queue: cpu
+                with: { duration: 1s }
+            """);
+        await p.WaitForStepAsync(run.Id, "train", StepStatus.Queued);
+        // An attempt as a worker holds it (no worker runs here: the test is the attempt).
+        AttemptFence fence;
+        await using (var db = p.Get<DatabaseFactory>().Create())
+        {
+            var step = await db.StepRuns.SingleAsync(s => s.RunId == run.Id);
+            await db.StepRuns.Where(s => s.Id == step.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.Status, StepStatus.Running).SetProperty(s => s.AttemptToken, "flush-test").SetProperty(s => s.Attempt, 1));
+            fence = new AttemptFence(step.Id, run.Id, "train", "flush-test", 1);
+        }
+        var metrics = new DbMetricSink(p.Get<DatabaseFactory>(), fence);
+        var log = new DbStepLog(p.Get<DatabaseFactory>(), fence);
+        metrics.Log("loss", 1, 0.5);
+        metrics.Log("loss", 2, 0.4);
+        log.Info("line 1");
+
+        await Outage.StopAsync(Outage.Postgres);
+        try
+        {
+            metrics.Log("loss", 3, 0.3);
+            log.Info("line 2");
+            await Assert.ThrowsAnyAsync<Exception>(() => metrics.FlushAsync());
+            await Assert.ThrowsAnyAsync<Exception>(() => log.FlushAsync(CancellationToken.None));
+        }
+        finally
+        {
+            await Outage.StartAsync(Outage.Postgres);
+        }
+        metrics.Log("loss", 2, 0.45); // logged after the failed flush: newer than the kept point, so it wins
+        log.Info("line 3");
+        await metrics.FlushAsync();
+        await log.FlushAsync(CancellationToken.None);
+        await metrics.FlushAsync(); // nothing left: writes nothing twice
+        await log.FlushAsync(CancellationToken.None);
+
+        await using (var db = p.Get<DatabaseFactory>().Create())
+        {
+            var points = await db.Metrics.Where(m => m.RunId == run.Id).OrderBy(m => m.Step).Select(m => new { m.Key, m.Step, m.Value }).ToListAsync();
+            Assert.Equal([("loss", 1L, (double?)0.5), ("loss", 2L, 0.45), ("loss", 3L, 0.3)], points.Select(m => (m.Key, m.Step, (double?)m.Value)));
+            var lines = await db.StepLogs.Where(l => l.RunId == run.Id).OrderBy(l => l.Id).Select(l => l.Message).ToListAsync();
+            Assert.Equal(["line 1", "line 2", "line 3"], lines);
+        }
+    }
+}
