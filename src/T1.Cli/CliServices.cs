@@ -32,7 +32,8 @@ internal static class CliServices
     public static void Logging(ILoggingBuilder logging, bool verbose)
     {
         logging.ClearProviders();
-        logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        // Scopes: a line logged during a step attempt says which (`=> run ID step ID try N`).
+        logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; o.IncludeScopes = true; });
         // Without --verbose the command's own output says what happened; logs (with their stack
         // traces) would only repeat it. Errors still reach the user through CliErrors.
         logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.None);

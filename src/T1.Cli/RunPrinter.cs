@@ -39,6 +39,22 @@ internal static class RunPrinter
         if (run.Error is not null && run.Status != RunStatus.Succeeded) AnsiConsole.MarkupLine($"[red]{Markup.Escape(run.Error)}[/]");
     }
 
+    /// <summary>Every try of every step with the worker that ran it, when, for how long and how it ended.</summary>
+    public static void PrintAttempts(IReadOnlyList<AttemptSummary> attempts)
+    {
+        if (attempts.Count == 0) return;
+        var table = new Table().Border(TableBorder.Simple).Title("attempts");
+        table.AddColumns("step", "try", "worker", "started", "took", "ended");
+        foreach (var a in attempts)
+        {
+            var took = a.EndedAt is { } end ? Format(end - a.StartedAt) : Format(DateTime.UtcNow - a.StartedAt) + " so far";
+            var ended = a.Outcome is null ? "running" : a.Outcome + (a.Outcome == "succeeded" || a.Reason is null ? "" : ": " + a.Reason);
+            table.AddRow(Markup.Escape(a.StepId), a.Attempt.ToString(CultureInfo.InvariantCulture), Markup.Escape(a.Worker), Time(a.StartedAt), took,
+                Markup.Escape(ended.Length > 140 ? ended[..139] + "…" : ended));
+        }
+        AnsiConsole.Write(table);
+    }
+
     /// <summary>`t1 show --history`: every transition of the run and its steps, with who made it and why.</summary>
     public static void PrintHistory(IReadOnlyList<StateTransitionRecord> history)
     {

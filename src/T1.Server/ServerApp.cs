@@ -32,7 +32,7 @@ public static class ServerApp
         var mode = AccessMode.For(options.Auth, urls);
         builder.Services.AddT1Access(options, mode);
         builder.Services.AddServing(options);
-        builder.Services.AddT1Telemetry();
+        builder.Services.AddT1Telemetry(options, web: true);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {

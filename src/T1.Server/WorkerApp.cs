@@ -16,6 +16,7 @@ public static class WorkerApp
         if (logging is not null) logging(builder.Logging);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddT1(options, worker);
+        builder.Services.AddT1Telemetry(options, web: false);
         if (!signals) builder.Services.AddSingleton<IHostLifetime, QuietLifetime>();
         return builder.Build();
     }

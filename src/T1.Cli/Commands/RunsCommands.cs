@@ -53,7 +53,9 @@ internal static class RunsCommands
             var details = (await queries.GetAsync(run.Id, ct))!;
             run = details.Run;
             RunPrinter.Print(details);
-            if (parse.GetValue(history)) RunPrinter.PrintHistory(await queries.HistoryAsync(run.Id, ct));
+            var transitions = await queries.HistoryAsync(run.Id, ct);
+            RunPrinter.PrintAttempts(AttemptHistory.From(transitions));
+            if (parse.GetValue(history)) RunPrinter.PrintHistory(transitions);
             var cache = new ArtifactCache(db, T1Services.CreateArtifactStore(options), options.Engine);
             await EvaluationPrinter.PrintAsync(details, cache, RunCommand.ArtifactsLocation(options), ct);
             return run.Status is RunStatus.Failed ? CliErrors.RunFailed : CliErrors.Ok;

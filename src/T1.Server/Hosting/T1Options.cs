@@ -36,6 +36,9 @@ public sealed class T1Options
     /// <summary>The OpenAI-compatible model API under /v1 (section <c>T1:Serving</c>).</summary>
     public T1.Server.Serving.ServingOptions Serving { get; set; } = new();
 
+    /// <summary>OpenTelemetry export: OTLP endpoint, protocol, headers (section <c>T1:Telemetry</c>).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>Process-wide compute settings: the native heap mode (section <c>T1:Compute</c>).</summary>
     public T1.Ml.Compute.ComputeOptions Compute { get; set; } = new();
 }

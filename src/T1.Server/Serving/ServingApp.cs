@@ -24,7 +24,7 @@ public static class ServingApp
         var mode = AccessMode.For(options.Auth, urls);
         builder.Services.AddT1Access(options, mode);
         builder.Services.AddServing(options);
-        builder.Services.AddT1Telemetry();
+        builder.Services.AddT1Telemetry(options, web: true);
         var app = builder.Build();
         app.UseT1Security(mode);
         app.UseServingErrors();

@@ -42,6 +42,13 @@ public sealed class RunRecord
     public string? StartedBy { get; set; }
     /// <summary>A free-text note people keep on the run (portal, API).</summary>
     public string? Note { get; set; }
+    /// <summary>
+    /// The W3C traceparent of the span that started the run (when tracing is on): every step's span, in
+    /// whatever process queues it, is its child, so a run is one trace.
+    /// </summary>
+    public string? TraceParent { get; set; }
+    /// <summary>A scheduled run: the schedule's tick (cron occurrence, UTC) it was started for; the run id is derived from it.</summary>
+    public DateTime? ScheduledFor { get; set; }
 }
 
 public sealed class StepRunRecord

@@ -55,6 +55,7 @@ public abstract class T1DbContext(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.Status, x.OwnerHost });
             e.Property(x => x.OwnerHost).HasMaxLength(200);
             e.Property(x => x.StartedBy).HasMaxLength(200);
+            e.Property(x => x.TraceParent).HasMaxLength(64);
         });
         b.Entity<RunTagRecord>(e =>
         {

@@ -43,7 +43,11 @@ public sealed class AttemptOutcomes(DatabaseFactory database, EngineOptions opti
     {
         int failures;
         await using (var db = database.Create())
-            failures = await db.StepRuns.Where(s => s.Id == fence.StepRunId).Select(s => s.Failures).FirstAsync(ct) + 1;
+        {
+            var step = await db.StepRuns.Where(s => s.Id == fence.StepRunId).Select(s => new { s.Failures, s.StepType, s.Queue }).FirstAsync(ct);
+            failures = step.Failures + 1;
+            EngineTelemetry.StepFailures.Add(1, new(EngineTelemetry.StepTypeTag, step.StepType), new(EngineTelemetry.QueueTag, step.Queue));
+        }
         var retry = definition?.Retry ?? RetryPolicy.Default;
         if (failures < retry.Attempts)
         {

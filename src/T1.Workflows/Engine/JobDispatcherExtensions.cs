@@ -12,8 +12,14 @@ public static class JobDispatcherExtensions
     public static async Task EnqueueStepAsync(this IJobDispatcher dispatcher, DatabaseFactory database, long stepRunId,
         string runId, string stepId, string queue, TimeSpan delay, CancellationToken ct)
     {
-        var jobId = dispatcher.Enqueue(runId, stepId, queue, delay);
         await using var db = database.Create();
+        string jobId;
+        // The step's span joins its run's trace (the run's context is stored on the run), whichever process queues it.
+        var traceParent = EngineTelemetry.Source.HasListeners()
+            ? await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => r.TraceParent).FirstOrDefaultAsync(ct)
+            : null;
+        using (EngineTelemetry.StartStep(runId, stepId, queue, traceParent, delay))
+            jobId = dispatcher.Enqueue(runId, stepId, queue, delay);
         await db.StepRuns.Where(s => s.Id == stepRunId && s.Status == StepStatus.Queued)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.JobId, jobId), ct);
     }

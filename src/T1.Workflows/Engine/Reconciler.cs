@@ -106,6 +106,7 @@ public sealed class Reconciler(DatabaseFactory database, DefinitionStore definit
                 logger.LogError("run {RunId} step {StepId}: {Error}", c.Step.RunId, c.Step.StepId, error);
                 await engine.AdvanceAsync(c.Step.RunId, ct);
             }
+            EngineTelemetry.WorkerDeaths.Add(1, new(EngineTelemetry.StepTypeTag, c.Step.StepType), new(EngineTelemetry.QueueTag, c.Step.Queue));
             n++;
         }
         return n;

@@ -25,20 +25,32 @@ public sealed class StepJob(
     [JobDisplayName("run {0} · step {1}")]
     public async Task RunAsync(string runId, string stepId, CancellationToken shutdown)
     {
-        var fence = await ClaimAsync(runId, stepId, shutdown);
-        if (fence is null) return;
+        var claim = await ClaimAsync(runId, stepId, shutdown);
+        if (claim is not var (fence, row)) return;
+        // Every log line of the attempt (the step's own, the stores', the engine's) carries the run, step and try.
+        using var scope = logger.BeginScope(new AttemptLogScope(runId, stepId, fence.Attempt, options.WorkerName));
+        using var activity = EngineTelemetry.StartAttempt(fence, row.StepType, row.Queue, options.WorkerName);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "failed";
         try
         {
-            await ExecuteAsync(fence, shutdown);
+            outcome = await ExecuteAsync(fence, shutdown);
         }
         catch (Exception e) when (e is not OperationCanceledException || !shutdown.IsCancellationRequested)
         {
             logger.LogError(e, "run {RunId} step {StepId}: engine error", runId, stepId);
             await outcomes.FailAsync(fence, null, $"internal error: {e.GetType().Name}: {e.Message}", CancellationToken.None);
         }
+        finally
+        {
+            activity?.SetTag(EngineTelemetry.OutcomeTag, outcome);
+            if (outcome is not ("succeeded" or "cancelled" or "interrupted" or "handed back")) activity.Fail(outcome);
+            EngineTelemetry.StepDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new(EngineTelemetry.StepTypeTag, row.StepType), new(EngineTelemetry.QueueTag, row.Queue), new(EngineTelemetry.OutcomeTag, outcome));
+        }
     }
 
-    private async Task<AttemptFence?> ClaimAsync(string runId, string stepId, CancellationToken ct)
+    private async Task<(AttemptFence Fence, StepRunRecord Row)?> ClaimAsync(string runId, string stepId, CancellationToken ct)
     {
         await using var db = database.Create();
         var step = await db.StepRuns.AsNoTracking().FirstOrDefaultAsync(s => s.RunId == runId && s.StepId == stepId, ct);
@@ -62,10 +74,11 @@ public sealed class StepJob(
             return null;
         }
         var row = await db.StepRuns.AsNoTracking().FirstAsync(s => s.Id == step.Id, ct);
-        return new AttemptFence(row.Id, runId, stepId, token, row.Attempt);
+        return (new AttemptFence(row.Id, runId, stepId, token, row.Attempt), row);
     }
 
-    private async Task ExecuteAsync(AttemptFence fence, CancellationToken shutdown)
+    /// <summary>Runs the attempt to its end; returns how it ended (the outcome tag of its span and duration).</summary>
+    private async Task<string> ExecuteAsync(AttemptFence fence, CancellationToken shutdown)
     {
         StepRunRecord step;
         RunRecord run;
@@ -79,7 +92,7 @@ public sealed class StepJob(
         if (type is null)
         {
             await outcomes.FailAsync(fence, definition, $"step type '{step.StepType}' is not known to this worker; is it running an older version of T1?", shutdown);
-            return;
+            return "failed";
         }
 
         var workDir = Path.Combine(Path.GetFullPath(options.WorkDirectory), fence.RunId, fence.StepId, $"attempt-{fence.Attempt}");
@@ -118,20 +131,24 @@ public sealed class StepJob(
             await heartbeatStop.CancelAsync();
             await heartbeat;
             await outcomes.SucceedAsync(fence, result, log.LatestProgress, shutdown);
+            return "succeeded";
         }
         catch (Exception e) when (stop == AttemptStop.FenceLost || e is FenceLostException)
         {
             logger.LogWarning("run {RunId} step {StepId}: attempt {Attempt} lost its fence; another attempt owns the step", fence.RunId, fence.StepId, fence.Attempt);
+            return "fence lost";
         }
         catch (Exception) when (stop == AttemptStop.RunInterrupted)
         {
             await Flush(metrics, log);
             await outcomes.FinishAsync(fence, StepStatus.Interrupted,
                 $"interrupted (attempt {fence.Attempt}); `t1 resume {fence.RunId}` continues from the step's last saved state", CancellationToken.None);
+            return "interrupted";
         }
         catch (OperationCanceledException) when (stop == AttemptStop.RunCancelled)
         {
             await outcomes.FinishAsync(fence, StepStatus.Cancelled, "cancelled by user", CancellationToken.None);
+            return "cancelled";
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
@@ -142,16 +159,16 @@ public sealed class StepJob(
                 await control.InterruptAsync(fence.RunId, Actor.Worker(options.WorkerName), $"the process running it ({RunOwner.Current}) is shutting down", CancellationToken.None);
                 await outcomes.FinishAsync(fence, StepStatus.Interrupted,
                     $"interrupted: the process running it ({RunOwner.Current}) shut down; `t1 resume {fence.RunId}` continues", CancellationToken.None);
+                return "interrupted";
             }
-            else
-            {
-                // Hand the step back so another worker (or this one after restart) runs it.
-                await outcomes.RequeueAsync(fence, TimeSpan.Zero, $"worker {options.WorkerName} shut down during attempt {fence.Attempt}; handed back", CancellationToken.None);
-            }
+            // Hand the step back so another worker (or this one after restart) runs it.
+            await outcomes.RequeueAsync(fence, TimeSpan.Zero, $"worker {options.WorkerName} shut down during attempt {fence.Attempt}; handed back", CancellationToken.None);
+            return "handed back";
         }
         catch (OperationCanceledException) when (stop == AttemptStop.Timeout)
         {
             await outcomes.FailAsync(fence, definition, $"timed out after {Durations.Format(definition.Timeout!.Value)} (timeout: in {run.WorkflowName}, step '{fence.StepId}'); raise `timeout:` or make the step smaller", CancellationToken.None);
+            return "timed out";
         }
         catch (Exception e)
         {
@@ -160,6 +177,7 @@ public sealed class StepJob(
                 ? e.Message : $"{e.GetType().Name}: {e.Message}";
             await Flush(metrics, log);
             await outcomes.FailAsync(fence, definition, message, CancellationToken.None);
+            return "failed";
         }
         finally
         {

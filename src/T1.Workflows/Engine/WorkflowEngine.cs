@@ -28,15 +28,23 @@ public sealed class WorkflowEngine(
         return await StartRunAsync(record, boundParams, trigger, ct, noCache, startedBy);
     }
 
-    /// <summary>Starts a run of a stored definition (scheduled runs, API); <paramref name="startedBy"/> names who (the schedule's runs say <c>schedule</c>).</summary>
+    /// <summary>
+    /// Starts a run of a stored definition (scheduled runs, API); <paramref name="startedBy"/> names who (the schedule's runs say
+    /// <c>schedule</c>). A run for a schedule's tick (<paramref name="scheduledFor"/>) has the id <see cref="RunIds.ForTick"/>: a second
+    /// start for the same tick (another server firing it too) returns the run the first one started.
+    /// </summary>
     public async Task<RunRecord> StartRunAsync(DefinitionRecord record, JsonObject boundParams, RunTrigger trigger, CancellationToken ct = default,
-        bool noCache = false, string? startedBy = null)
+        bool noCache = false, string? startedBy = null, DateTime? scheduledFor = null)
     {
         var definition = definitions.Parse(record);
         var owner = options.ProcessLocalJobs ? RunOwner.Current : null;
-        var runId = RunIds.New();
+        var runId = scheduledFor is { } tick ? RunIds.ForTick(record.Name, tick) : RunIds.New();
+        if (scheduledFor is not null && await FindAsync(runId, ct) is { } started) return AlreadyStarted(started);
+        using var activity = EngineTelemetry.StartRun(runId, record.Name, trigger.ToString().ToLowerInvariant());
         RunRecord run = null!;
-        await using (var db = database.Create())
+        try
+        {
+            await using var db = database.Create();
             await db.InTransactionAsync(async token =>
             {
                 var now = await DbClock.NowAsync(db, token);
@@ -46,6 +54,7 @@ public sealed class WorkflowEngine(
                     Status = RunStatus.Running, Trigger = trigger, ParamsJson = boundParams.ToJsonString(), CreatedAt = now,
                     OwnerHost = owner?.Host, OwnerPid = owner?.Pid, OwnerStartedAt = owner?.StartedAt, NoCache = noCache,
                     StartedBy = startedBy ?? (trigger == RunTrigger.Schedule ? "schedule" : null),
+                    TraceParent = activity?.Id, ScheduledFor = scheduledFor,
                 };
                 var steps = definition.Steps.Select(s => new StepRunRecord
                 {
@@ -57,8 +66,27 @@ public sealed class WorkflowEngine(
                     $"started ({trigger.ToString().ToLowerInvariant()}){(noCache ? ", --no-cache" : "")}", now);
                 await db.SaveChangesAsync(token);
             }, ct);
+        }
+        catch (DbUpdateException) when (scheduledFor is not null)
+        {
+            // Another process inserted the tick's run between the look-up and this insert.
+            if (await FindAsync(runId, CancellationToken.None) is not { } raced) throw;
+            return AlreadyStarted(raced);
+        }
         logger.LogInformation("run {RunId} of {Workflow} v{Version} started ({Trigger})", run.Id, record.Name, record.Version, trigger);
         await AdvanceAsync(run.Id, ct);
+        return run;
+    }
+
+    private async Task<RunRecord?> FindAsync(string runId, CancellationToken ct)
+    {
+        await using var db = database.Create();
+        return await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct);
+    }
+
+    private RunRecord AlreadyStarted(RunRecord run)
+    {
+        logger.LogInformation("run {RunId}: the tick {Tick:O} of {Workflow}'s schedule already started it; not starting another", run.Id, run.ScheduledFor, run.WorkflowName);
         return run;
     }
 

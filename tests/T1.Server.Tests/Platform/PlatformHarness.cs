@@ -27,7 +27,10 @@ public sealed class PlatformHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
-    public static async Task<PlatformHarness> StartAsync(bool postgres = false, bool worker = true, string? connectionString = null, string queues = "gpu,cpu", bool s3 = false)
+    /// <param name="configure">Changes the settings before the host is built (telemetry, timings).</param>
+    /// <param name="logging">Adds log providers to the host (tests that read what was logged).</param>
+    public static async Task<PlatformHarness> StartAsync(bool postgres = false, bool worker = true, string? connectionString = null, string queues = "gpu,cpu", bool s3 = false,
+        Action<T1Options>? configure = null, Action<Microsoft.Extensions.Logging.ILoggingBuilder>? logging = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "t1-test-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(dir);
@@ -50,8 +53,9 @@ public sealed class PlatformHarness : IAsyncDisposable
         options.Database.RetryMaxDelay = TimeSpan.FromSeconds(1);
         options.Worker.Queues = [queues];
         options.Worker.Count = 4;
+        configure?.Invoke(options);
         ConfigurationLoader.Normalise(options);
-        var host = WorkerApp.Build(options, worker);
+        var host = WorkerApp.Build(options, worker, logging);
         await host.StartAsync();
         return new PlatformHarness(host, options, dir);
     }
