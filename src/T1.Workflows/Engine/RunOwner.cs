@@ -20,6 +20,8 @@ public sealed record RunOwner(string Host, int Pid, DateTime StartedAt)
     {
         if (host is null || pid is null) return false;
         if (!string.Equals(host, Current.Host, StringComparison.Ordinal)) return false;
+        // Killed but not yet reaped by its parent (a zombie): the pid still answers, yet the process will never run again.
+        if (IsZombie(pid.Value)) return true;
         try
         {
             using var p = Process.GetProcessById(pid.Value);
@@ -28,6 +30,20 @@ public sealed record RunOwner(string Host, int Pid, DateTime StartedAt)
         }
         catch (ArgumentException) { return true; }        // no such process
         catch (InvalidOperationException) { return true; } // exited while we looked
+    }
+
+    /// <summary>Linux: the process is dead (state Z or X in /proc/PID/stat) though its entry remains until its parent reaps it.</summary>
+    internal static bool IsZombie(int pid)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var end = stat.LastIndexOf(')'); // the command name may hold spaces and parentheses
+            return end > 0 && end + 2 < stat.Length && stat[end + 2] is 'Z' or 'X';
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     public override string ToString() => $"{Host}:{Pid}";
