@@ -277,8 +277,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"));
         await Browser.WaitInteractiveAsync(page);
         await WaitForGreenAsync(page, TimeSpan.FromSeconds(180));
-        // (a flat curve, say 0% at every budget, has an empty bounding box: awaited in the DOM)
-        await page.WaitForSelectorAsync("section.evaluation[data-step='evaluate'] figure.chart polyline.series", Attached);
+        await PlotlyPlot.WaitPlottedAsync(page.Locator("section.evaluation[data-step='evaluate'] figure.chart"));
         await page.WaitForSelectorAsync("ul.promotions li[data-step='promote']");
         await Shot(page, "designer-09-t1-tiny-run-green", fullPage: false);
 
@@ -290,9 +289,10 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         // The evaluate step's budget curve: one point per budget the form set, accuracies in [0, 1].
         var evaluation = page.Locator("section.evaluation[data-step='evaluate']");
         Assert.Equal(["8", "16", "32"], await evaluation.Locator("table.budgets tr[data-budget]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.budget)"));
-        var points = (await evaluation.Locator("polyline.series").GetAttributeAsync("points"))!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, points.Length);
-        Assert.Equal(3, await evaluation.Locator("circle").CountAsync());
+        var curve = (await PlotlyPlot.TracesAsync(evaluation.Locator("figure.chart"))).Single();
+        Assert.Equal(3, curve.X.Length);
+        Assert.Equal(3, curve.Y.Length);
+        Assert.All(curve.Y, y => Assert.InRange(y, 0.0, 1.0));
         Assert.Contains("12 problems", await evaluation.InnerTextAsync());
         // The promote step: the first version of a new model becomes its champion.
         var decision = await page.InnerTextAsync("ul.promotions li[data-step='promote']");
@@ -300,10 +300,10 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         Assert.Contains("tiny-designed v1", decision);
         Assert.Contains("champion now v1", decision);
         // Training and evaluation left their metrics.
-        foreach (var key in new[] { "loss", "reward" })
+        foreach (var key in new[] { "sft · loss", "rl · reward" })
             Assert.Equal(1, await page.Locator($"figure.chart[data-key='{key}']").CountAsync());
         // A metric logged once per step (accuracy at a budget) is a value in the table, not a one-dot chart.
-        Assert.Equal(0, await page.Locator("figure.chart[data-key='accuracy@8']").CountAsync());
+        Assert.Equal(0, await page.Locator("figure.chart[data-key*='accuracy@']").CountAsync());
         Assert.Equal(1, await page.Locator("table.metric-values tr[data-key='accuracy@8']").CountAsync());
     }
 
