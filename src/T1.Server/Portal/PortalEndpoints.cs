@@ -18,7 +18,6 @@ public static class PortalEndpoints
         services.AddSingleton<TraceReports>();
         services.AddSingleton<Artifacts.ArtifactBrowser>();
         services.AddSingleton<T1.Workflows.Registry.ModelLineage>();
-        services.AddSingleton<T1.Workflows.Registry.ArtifactLineage>();
         return services;
     }
 
