@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace T1.Server.Portal.Charts;
@@ -16,24 +14,8 @@ public static class PlotlyAssets
 
     public static void MapPlotly(this IEndpointRouteBuilder app)
     {
-        Map(app, ScriptPath, "T1.Server.Portal.plotly.min.js");
-        Map(app, InteropPath, "T1.Server.Portal.plotly-interop.js");
-    }
-
-    private static void Map(IEndpointRouteBuilder app, string path, string resource)
-    {
-        var bytes = new Lazy<byte[]>(() =>
-        {
-            using var stream = typeof(PlotlyAssets).Assembly.GetManifestResourceStream(resource)
-                ?? throw new InvalidOperationException($"{resource} is not embedded in T1.Server; rebuild src/T1.Server (it comes from the Plotly.Blazor package).");
-            using var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            return copy.ToArray();
-        });
-        app.MapGet(path, (HttpContext context) =>
-        {
-            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-            return Results.Bytes(bytes.Value, "text/javascript");
-        }).AllowAnonymous().ExcludeFromDescription();
+        const string immutable = "public, max-age=31536000, immutable", package = "the Plotly.Blazor package";
+        PortalEndpoints.MapEmbedded(app, ScriptPath, "T1.Server.Portal.plotly.min.js", "text/javascript", package, immutable);
+        PortalEndpoints.MapEmbedded(app, InteropPath, "T1.Server.Portal.plotly-interop.js", "text/javascript", package, immutable);
     }
 }

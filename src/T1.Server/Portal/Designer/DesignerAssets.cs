@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 
 namespace T1.Server.Portal.Designer;
 
@@ -9,22 +8,6 @@ public static class DesignerAssets
     /// <summary>Where the components import the module from.</summary>
     public const string ModulePath = "/portal/designer.js";
 
-    private const string Resource = "T1.Server.Portal.designer.js";
-
-    public static void MapDesignerAssets(this WebApplication app)
-    {
-        byte[]? bytes = null;
-        app.MapGet(ModulePath, () =>
-        {
-            if (bytes is null)
-            {
-                using var stream = typeof(DesignerAssets).Assembly.GetManifestResourceStream(Resource)
-                    ?? throw new InvalidOperationException($"{Resource} is not embedded in T1.Server; rebuild src/T1.Server.");
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                bytes = copy.ToArray();
-            }
-            return Results.Bytes(bytes, "text/javascript");
-        }).AllowAnonymous().ExcludeFromDescription();
-    }
+    public static void MapDesignerAssets(this WebApplication app) =>
+        PortalEndpoints.MapEmbedded(app, ModulePath, "T1.Server.Portal.designer.js", "text/javascript", "src/T1.Server/Portal/Designer/designer.js");
 }
