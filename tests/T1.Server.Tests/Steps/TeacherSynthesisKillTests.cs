@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using T1.Ml.Steps;
+using T1.Ml.Synthesis.Teacher;
 using T1.Ml.Tests.Synthesis.Teacher;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
@@ -15,9 +17,12 @@ public sealed class TeacherSynthesisKillTests : TeacherWorkerTest
 {
     private const int Problems = 6, PerProblem = 2, BeforeKill = 5;
 
-    /// <summary>Right answers, except that the request after the first <see cref="BeforeKill"/> is held (the worker dies waiting for it).</summary>
+    /// <summary>
+    /// Right answers, except that the request after the first <see cref="BeforeKill"/> (number <see cref="BeforeKill"/>,
+    /// 0-based) is held: the worker dies waiting for it.
+    /// </summary>
     private static RecordedTeacher.Reply Answer(RecordedTeacher.Request request, int n) =>
-        n == BeforeKill + 1 ? Correct(request) with { Delay = TimeSpan.FromMinutes(10) } : Correct(request);
+        n == BeforeKill ? Correct(request) with { Delay = TimeSpan.FromMinutes(10) } : Correct(request);
 
     [Fact]
     public async Task AWorkerKilledMidSynthesis_IsReplaced_AndOnlyTheMissingResponsesAreAskedAgain()
@@ -27,7 +32,8 @@ public sealed class TeacherSynthesisKillTests : TeacherWorkerTest
         var doomed = await StartWorkerAsync("doomed");
         var run = await Client.StartAsync(Workflow("teacher-kill", source, Problems, teacher.BaseUrl, "teacher",
             $"traces_per_problem: {PerProblem}", "teacher_concurrency: 1", "teacher_retries: 0"));
-        // With one request at a time, request 6 arriving means the first 5 responses are in the work file.
+        // One request at a time: the held request arriving means the 5 before it were answered and are in the work file,
+        // and nothing more can be until the kill.
         var until = DateTime.UtcNow.AddMinutes(4);
         while (teacher.Requests.Count <= BeforeKill)
         {
@@ -38,6 +44,11 @@ public sealed class TeacherSynthesisKillTests : TeacherWorkerTest
         await doomed.WaitForExitAsync();
         var answered = teacher.Requests.Take(BeforeKill).Select(Asked).ToList();
         var before = teacher.Requests.Count; // the held request included: it was never answered
+        Assert.Equal(BeforeKill + 1, before);
+        var workFile = Directory.GetFiles(Client.Directory, SynthesizeStep.WorkFileName, SearchOption.AllDirectories).Single();
+        Assert.Equal(Enumerable.Range(0, BeforeKill).Select(i => (i / PerProblem, i % PerProblem)), // the dead attempt's work file: the 5 answered, nothing else
+            TeacherWorkFile.Read(workFile, out var unreadable).Select(r => (r.Problem, r.Sample)));
+        Assert.Equal(0, unreadable);
         await using (var db = Client.Get<DatabaseFactory>().Create())
             Assert.Equal(StepStatus.Running, db.StepRuns.Where(s => s.RunId == run.Id).Select(s => s.Status).Single()); // killed mid-step
 
