@@ -9,11 +9,15 @@ namespace T1.Workflows.Engine;
 /// Buffers metric points and writes them in batches (on flush and every heartbeat). Points are
 /// upserted by (step run, key, step): an attempt re-run after a crash rewrites the same points
 /// instead of adding duplicates. A non-finite value is stored as "not a number" (NULL in the
-/// column), never failing the step. A flush that fails keeps its points for the next one.
+/// column), never failing the step. A flush that fails keeps its points for the next one. Flushes
+/// run one at a time: the attempt's last flush waits for a heartbeat's flush still in flight (which
+/// may be riding out a database outage), so it cannot return while points are on their way back to
+/// the buffer.
 /// </summary>
 public sealed class DbMetricSink(DatabaseFactory database, AttemptFence fence, ILogger? logger = null) : IMetricSink
 {
     private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
     private Dictionary<(string Key, long Step), (double Value, DateTime Time)> _pending = new();
     private readonly HashSet<string> _warnedNonFinite = [];
 
@@ -31,23 +35,31 @@ public sealed class DbMetricSink(DatabaseFactory database, AttemptFence fence, I
 
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        Dictionary<(string Key, long Step), (double Value, DateTime Time)> batch;
-        lock (_lock)
-        {
-            if (_pending.Count == 0) return;
-            batch = _pending;
-            _pending = new();
-        }
+        await _flushing.WaitAsync(cancellationToken);
         try
         {
-            await WriteAsync(batch, cancellationToken);
-        }
-        catch (Exception e) when (e is not FenceLostException)
-        {
-            // Keep the batch: points logged since are newer and win.
+            Dictionary<(string Key, long Step), (double Value, DateTime Time)> batch;
             lock (_lock)
-                foreach (var (k, v) in batch) _pending.TryAdd(k, v);
-            throw;
+            {
+                if (_pending.Count == 0) return;
+                batch = _pending;
+                _pending = new();
+            }
+            try
+            {
+                await WriteAsync(batch, cancellationToken);
+            }
+            catch (Exception e) when (e is not FenceLostException)
+            {
+                // Keep the batch: points logged since are newer and win.
+                lock (_lock)
+                    foreach (var (k, v) in batch) _pending.TryAdd(k, v);
+                throw;
+            }
+        }
+        finally
+        {
+            _flushing.Release();
         }
     }
 

@@ -3,10 +3,14 @@ using T1.Workflows.Steps;
 
 namespace T1.Workflows.Engine;
 
-/// <summary>Buffers a step's log lines (written every heartbeat; a failed write keeps them) and holds its latest progress.</summary>
+/// <summary>
+/// Buffers a step's log lines (written every heartbeat; a failed write keeps them) and holds its
+/// latest progress. Flushes run one at a time, so the attempt's last flush waits for one in flight.
+/// </summary>
 public sealed class DbStepLog(DatabaseFactory database, AttemptFence fence, Action<string, string>? echo = null) : IStepLog
 {
     private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
     private List<StepLogRecord> _pending = new();
 
     public (double Done, double Total, string? Message)? LatestProgress { get; private set; }
@@ -29,24 +33,32 @@ public sealed class DbStepLog(DatabaseFactory database, AttemptFence fence, Acti
 
     public async Task FlushAsync(CancellationToken ct)
     {
-        List<StepLogRecord> batch;
-        lock (_lock)
-        {
-            if (_pending.Count == 0) return;
-            batch = _pending;
-            _pending = new();
-        }
+        await _flushing.WaitAsync(ct);
         try
         {
-            await using var db = database.Create();
-            db.StepLogs.AddRange(batch);
-            await db.SaveChangesAsync(ct);
+            List<StepLogRecord> batch;
+            lock (_lock)
+            {
+                if (_pending.Count == 0) return;
+                batch = _pending;
+                _pending = new();
+            }
+            try
+            {
+                await using var db = database.Create();
+                db.StepLogs.AddRange(batch);
+                await db.SaveChangesAsync(ct);
+            }
+            catch
+            {
+                // Keep the lines, in order, for the next flush.
+                lock (_lock) _pending.InsertRange(0, batch);
+                throw;
+            }
         }
-        catch
+        finally
         {
-            // Keep the lines, in order, for the next flush.
-            lock (_lock) _pending.InsertRange(0, batch);
-            throw;
+            _flushing.Release();
         }
     }
 }

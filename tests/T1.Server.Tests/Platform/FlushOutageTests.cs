@@ -16,24 +16,7 @@ public sealed class FlushOutageTests
     {
         await using var p = await PlatformHarness.StartAsync(postgres: true, worker: false,
             configure: o => o.Database.RetryFor = TimeSpan.FromSeconds(3)); // fail the flush soon instead of riding the outage out
-        var run = await p.StartAsync("""
-            name: flushes
-            steps:
-              - id: train
-                uses: sleep
-                queue: cpu
-                with: { duration: 1s }
-            """);
-        await p.WaitForStepAsync(run.Id, "train", StepStatus.Queued);
-        // An attempt as a worker holds it (no worker runs here: the test is the attempt).
-        AttemptFence fence;
-        await using (var db = p.Get<DatabaseFactory>().Create())
-        {
-            var step = await db.StepRuns.SingleAsync(s => s.RunId == run.Id);
-            await db.StepRuns.Where(s => s.Id == step.Id).ExecuteUpdateAsync(u => u
-                .SetProperty(s => s.Status, StepStatus.Running).SetProperty(s => s.AttemptToken, "flush-test").SetProperty(s => s.Attempt, 1));
-            fence = new AttemptFence(step.Id, run.Id, "train", "flush-test", 1);
-        }
+        var (runId, fence) = await HeldAttemptAsync(p);
         var metrics = new DbMetricSink(p.Get<DatabaseFactory>(), fence);
         var log = new DbStepLog(p.Get<DatabaseFactory>(), fence);
         metrics.Log("loss", 1, 0.5);
@@ -61,10 +44,67 @@ public sealed class FlushOutageTests
 
         await using (var db = p.Get<DatabaseFactory>().Create())
         {
-            var points = await db.Metrics.Where(m => m.RunId == run.Id).OrderBy(m => m.Step).Select(m => new { m.Key, m.Step, m.Value }).ToListAsync();
+            var points = await db.Metrics.Where(m => m.RunId == runId).OrderBy(m => m.Step).Select(m => new { m.Key, m.Step, m.Value }).ToListAsync();
             Assert.Equal([("loss", 1L, (double?)0.5), ("loss", 2L, 0.45), ("loss", 3L, 0.3)], points.Select(m => (m.Key, m.Step, (double?)m.Value)));
-            var lines = await db.StepLogs.Where(l => l.RunId == run.Id).OrderBy(l => l.Id).Select(l => l.Message).ToListAsync();
+            var lines = await db.StepLogs.Where(l => l.RunId == runId).OrderBy(l => l.Id).Select(l => l.Message).ToListAsync();
             Assert.Equal(["line 1", "line 2", "line 3"], lines);
         }
+    }
+
+    [Fact]
+    public async Task LastFlush_WaitsForTheHeartbeatsFlushInFlight_SoNothingIsLeftBehindWhenTheHeartbeatStops()
+    {
+        // What ended a PostgreSQL-restart chaos run with its last points missing: the heartbeat's flush had taken every
+        // buffered point and was riding out the outage; the attempt's last flush found the buffer empty and returned;
+        // the heartbeat was then stopped, its flush cancelled, and the points it put back were never written.
+        await using var p = await PlatformHarness.StartAsync(postgres: true, worker: false); // flushes ride the outage out
+        var (run, fence) = await HeldAttemptAsync(p);
+        var metrics = new DbMetricSink(p.Get<DatabaseFactory>(), fence);
+        var log = new DbStepLog(p.Get<DatabaseFactory>(), fence);
+        metrics.Log("loss", 1, 0.5);
+        metrics.Log("loss", 2, 0.4);
+        log.Info("line 1");
+
+        await Outage.StopAsync(Outage.Postgres);
+        var back = Task.Run(async () => { await Task.Delay(TimeSpan.FromSeconds(3)); await Outage.StartAsync(Outage.Postgres); });
+        try
+        {
+            using var heartbeat = new CancellationTokenSource();
+            var beatMetrics = metrics.FlushAsync(heartbeat.Token); // takes both points, then waits for the database
+            var beatLog = log.FlushAsync(heartbeat.Token);
+            // The attempt ends: its last flush, then the heartbeat stops (as StepJob does).
+            await metrics.FlushAsync(CancellationToken.None);
+            await log.FlushAsync(CancellationToken.None);
+            await heartbeat.CancelAsync();
+            await Task.WhenAll(beatMetrics, beatLog); // they finished before the last flush returned: nothing to cancel
+        }
+        finally
+        {
+            await back; // the database is up again for the tests after this one, whatever happened here
+        }
+
+        await using var db = p.Get<DatabaseFactory>().Create();
+        var points = await db.Metrics.Where(m => m.RunId == run).OrderBy(m => m.Step).Select(m => new { m.Key, m.Step, m.Value }).ToListAsync();
+        Assert.Equal([("loss", 1L, (double?)0.5), ("loss", 2L, 0.4)], points.Select(m => (m.Key, m.Step, (double?)m.Value)));
+        Assert.Equal(["line 1"], await db.StepLogs.Where(l => l.RunId == run).Select(l => l.Message).ToListAsync());
+    }
+
+    /// <summary>A queued sleep step, held by the test as a worker's attempt would hold it (no worker runs).</summary>
+    private static async Task<(string Run, AttemptFence Fence)> HeldAttemptAsync(PlatformHarness p)
+    {
+        var run = await p.StartAsync("""
+            name: flushes
+            steps:
+              - id: train
+                uses: sleep
+                queue: cpu
+                with: { duration: 1s }
+            """);
+        await p.WaitForStepAsync(run.Id, "train", StepStatus.Queued);
+        await using var db = p.Get<DatabaseFactory>().Create();
+        var step = await db.StepRuns.SingleAsync(s => s.RunId == run.Id);
+        await db.StepRuns.Where(s => s.Id == step.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.Status, StepStatus.Running).SetProperty(s => s.AttemptToken, "flush-test").SetProperty(s => s.Attempt, 1));
+        return (run.Id, new AttemptFence(step.Id, run.Id, "train", "flush-test", 1));
     }
 }
