@@ -31,7 +31,7 @@ public sealed class QueueLimitTests
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
             {
-                Content = JsonContent.Create(new { model = "rambler", messages = new[] { new { role = "user", content = "Compute 1+1." } }, max_tokens = 2000, ignore_eos = true, stream = true }),
+                Content = JsonContent.Create(new { model = "rambler", messages = new[] { new { role = "user", content = "Compute 1+1." } }, max_tokens = 30000, ignore_eos = true, stream = true }),
             };
             return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
         }

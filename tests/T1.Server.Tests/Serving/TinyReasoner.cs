@@ -24,7 +24,7 @@ public static class TinyReasoner
     /// <summary>Checkpoint folder of the memorised model.</summary>
     public static string Trained => Folders.Value.Trained;
 
-    /// <summary>Checkpoint folder of an untrained model with a 2048-position context: it rambles, long generations for batching, cancellation and queue tests (it may still draw end-of-text at any step: tests that need a row to keep decoding ask for ignore_eos).</summary>
+    /// <summary>Checkpoint folder of an untrained model with a 32 768-position context: it rambles (long enough that the managed CPU decode step, ~0.1 ms a token, cannot finish 30 000 tokens before a test acts on the running generation), long generations for batching, cancellation and queue tests (it may still draw end-of-text at any step: tests that need a row to keep decoding ask for ignore_eos).</summary>
     public static string Untrained => Folders.Value.Untrained;
 
     public static BpeTextTokenizer Tokenizer => Folders.Value.Tokenizer;
@@ -55,7 +55,7 @@ public static class TinyReasoner
             Checkpoint.Save(Path.Combine(root, "trained"), model, tok);
         }
         torch.manual_seed(5);
-        using (var untrained = new DecoderLM(config with { MaxPositions = 2048 })) Checkpoint.Save(Path.Combine(root, "untrained"), untrained, tok);
+        using (var untrained = new DecoderLM(config with { MaxPositions = 32768 })) Checkpoint.Save(Path.Combine(root, "untrained"), untrained, tok);
         return (Path.Combine(root, "trained"), Path.Combine(root, "untrained"), tok);
     }
 
