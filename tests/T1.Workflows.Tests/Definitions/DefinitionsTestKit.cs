@@ -6,11 +6,8 @@ namespace T1.Workflows.Tests.Definitions;
 /// <summary>Catalogs, fixture paths and a loader shorthand shared by the definitions tests.</summary>
 internal static class DefinitionsTestKit
 {
-    /// <summary>
-    /// What workflows/*.yaml is validated against: the built-ins, plus the ML step types when
-    /// T1.Ml is loadable here (it is once this test project references it).
-    /// </summary>
-    public static readonly StepCatalog Shipped = StepCatalog.FromAssemblies(OptionalAssemblies("T1.Ml"));
+    /// <summary>What workflows/*.yaml is validated against: the catalog the server and CLI compose (built-ins and the ML step types).</summary>
+    public static readonly StepCatalog Shipped = StepCatalog.FromAssemblies(typeof(T1.Ml.MlAssembly).Assembly);
 
     /// <summary>The built-ins plus the test step types (synthesize, sft).</summary>
     public static readonly StepCatalog Catalog = StepCatalog.FromAssemblies(typeof(TestSftStep).Assembly);
@@ -46,23 +43,6 @@ internal static class DefinitionsTestKit
         var result = Load(yaml, catalog);
         Assert.Null(result.Definition);
         return result.Diagnostics.Select(d => d.ToString()).ToArray();
-    }
-
-    private static System.Reflection.Assembly[] OptionalAssemblies(params string[] names)
-    {
-        var found = new List<System.Reflection.Assembly>();
-        foreach (var name in names)
-        {
-            try
-            {
-                found.Add(System.Reflection.Assembly.Load(name));
-            }
-            catch (FileNotFoundException)
-            {
-                // Not referenced by this test project: workflows using its step types report them as unknown.
-            }
-        }
-        return [.. found];
     }
 
     private static string FindRepoRoot()
