@@ -104,7 +104,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         var problems = await StepProblems.LoadAsync(context, string.IsNullOrWhiteSpace(inputs.Dataset) ? inputs.Task : inputs.Dataset,
             string.IsNullOrWhiteSpace(inputs.Dataset) ? "task" : "dataset", ProblemSets.Parse(inputs.Split), inputs.Count, inputs.Seed, inputs.Difficulty, inputs.Source, cancellationToken);
         if (problems.Problems.Count == 0) throw new StepFailedException($"step '{context.StepId}': {problems.Description} has no problems to evaluate");
-        var path = await context.Artifacts.GetLocalPathAsync(ArtifactRef.Parse(inputs.Checkpoint), cancellationToken);
+        var path = await context.Artifacts.GetLocalPathAsync(ArtifactRef.ParseInput(inputs.Checkpoint, context.StepId, "checkpoint"), cancellationToken);
         using var loaded = StepCompute.LoadCheckpoint(path, compute, context, "checkpoint", inputs.Dtype);
         context.Log.Info($"evaluating {problems.Problems.Count} problems from {problems.Description}, greedy{(inputs.Samples > 0 ? $" and {inputs.Samples} samples at temperature {inputs.Temperature.ToString(CultureInfo.InvariantCulture)}" : "")}, at budgets [{string.Join(", ", options.Budgets.Order())}] on {compute}");
 

@@ -41,8 +41,8 @@ public sealed class PromoteStep(ModelRegistry registry) : StepHandler<PromoteSte
         PromotionRule rule;
         try { rule = PromotionRule.Parse(inputs.Metric); }
         catch (ArgumentException e) { throw new StepFailedException($"input 'metric': {e.Message}"); }
-        var candidate = ParseArtifact(inputs.Candidate, "candidate");
-        var reportRef = ParseArtifact(inputs.Report, "report");
+        var candidate = ArtifactRef.ParseInput(inputs.Candidate, context.StepId, "candidate");
+        var reportRef = ArtifactRef.ParseInput(inputs.Report, context.StepId, "report");
 
         var reportPath = await context.Artifacts.GetLocalPathAsync(reportRef, cancellationToken);
         EvaluationReport report;
@@ -97,8 +97,4 @@ public sealed class PromoteStep(ModelRegistry registry) : StepHandler<PromoteSte
         var metric = c.Sampled is null ? "greedy accuracy" : "sampled pass@1";
         return $"the gain over {report.Baseline?.Label ?? "the baseline"} is not significant at budget {budget}: {metric} {EvaluationLines.Points(d)}, the 95% interval does not lie above 0";
     }
-
-    private static ArtifactRef ParseArtifact(string text, string input) =>
-        ArtifactRef.TryParse(text, out var r) ? r
-            : throw new StepFailedException($"input '{input}' must be an artifact reference such as ${{{{ steps.sft.outputs.checkpoint }}}}, got '{text}'");
 }

@@ -198,7 +198,7 @@ public sealed partial class RlStep : StepHandler<RlStep.Inputs>
         var poolSize = inputs.PromptCount > 0 ? inputs.PromptCount : (int)Math.Min(10_000L, (long)inputs.Steps * inputs.PromptsPerStep);
         var fromPrompts = !string.IsNullOrWhiteSpace(inputs.Prompts);
         var pool = await StepProblems.LoadAsync(context, fromPrompts ? inputs.Prompts! : inputs.Task, fromPrompts ? "prompts" : "task", ProblemSplit.Train, poolSize, inputs.Seed, inputs.Difficulty, inputs.Source, cancellationToken);
-        var init = await context.Artifacts.GetLocalPathAsync(ArtifactRef.Parse(inputs.Init), cancellationToken);
+        var init = await context.Artifacts.GetLocalPathAsync(ArtifactRef.ParseInput(inputs.Init, context.StepId, "init"), cancellationToken);
         using var loaded = StepCompute.LoadCheckpoint(init, compute, context, "init", inputs.Dtype);
         loaded.Model.GradCheckpoint = inputs.GradCheckpoint;
         using var trainer = new RlTrainer(loaded.Model, loaded.Tokenizer!, pool.Problems, options);

@@ -7,7 +7,8 @@ namespace T1.Workflows.Definitions;
 /// <summary>
 /// The params of one run: the workflow's defaults with `--param NAME=VALUE` overrides applied.
 /// An override takes the JSON kind of the default it replaces ("9" for an integer default is the
-/// integer 9); a param whose default is null takes the YAML reading of the text. Params that would make a
+/// integer 9, and a param whose default is an artifact reference takes only an artifact reference); a param
+/// whose default is null takes the YAML reading of the text. Params that would make a
 /// training step read one of the workflow's evaluation sources are refused (the message names the step).
 /// </summary>
 public static class ParamBinder
@@ -96,6 +97,8 @@ public static class ParamBinder
         switch (kind)
         {
             case JsonValueKind.String:
+                if (Steps.ArtifactRef.TryParse(defaultValue!.GetValue<string>(), out _) && !Steps.ArtifactRef.TryParse(text.Trim(), out _))
+                    throw Mismatch(definition, name, $"an artifact reference ({Steps.ArtifactRef.Prefix}<64 hex digits>, a sha256 from `t1 show RUN`)", defaultValue, text);
                 return JsonValue.Create(text);
             case JsonValueKind.Number when defaultValue!.AsValue().TryGetValue<long>(out _):
                 if (long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return JsonValue.Create(l);

@@ -44,4 +44,22 @@ public class ParamBinderTests
         var e = Assert.Throws<WorkflowParamException>(() => ParamBinder.Bind(Def, new Dictionary<string, string> { ["seed"] = "nine" }));
         Assert.Equal("param 'seed' of workflow 'tiny' must be an integer like its default 7, got 'nine'", e.Message);
     }
+
+    [Fact]
+    public void Override_OfAnArtifactParam_MustBeAnArtifactReference()
+    {
+        var zeros = new string('0', 64);
+        var def = DefinitionsTestKit.LoadValid($$"""
+            name: pair
+            params: { init: "t1://artifacts/{{zeros}}" }
+            steps:
+              - id: a
+                uses: echo
+                with: { message: hi }
+            """);
+        var sha = string.Concat(Enumerable.Repeat("ab", 32));
+        Assert.Equal($"t1://artifacts/{sha}", ParamBinder.Bind(def, new Dictionary<string, string> { ["init"] = $"t1://artifacts/{sha}" })["init"]!.GetValue<string>());
+        var e = Assert.Throws<WorkflowParamException>(() => ParamBinder.Bind(def, new Dictionary<string, string> { ["init"] = "t1://artifacts/94df" }));
+        Assert.Equal($"param 'init' of workflow 'pair' must be an artifact reference (t1://artifacts/<64 hex digits>, a sha256 from `t1 show RUN`) like its default \"t1://artifacts/{zeros}\", got 't1://artifacts/94df'", e.Message);
+    }
 }
