@@ -20,6 +20,7 @@ public static class T1Api
         var api = app.MapGroup("/api").RequireAuthorization(Roles.Viewer);
         api.MapModelApi();
         api.MapArtifactApi();
+        api.MapLineageApi();
 
         api.MapGet("/steps", (StepCatalog catalog) => catalog.All.Select(StepTypeView.From))
             .Doc(ApiDocs.Steps, "List step types with their declared inputs and outputs").Produces<IEnumerable<StepTypeView>>();
