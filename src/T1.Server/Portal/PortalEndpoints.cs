@@ -18,6 +18,7 @@ public static class PortalEndpoints
         services.AddSingleton<TraceReports>();
         services.AddSingleton<Artifacts.ArtifactBrowser>();
         services.AddSingleton<T1.Workflows.Registry.ModelLineage>();
+        services.AddSingleton<T1.Workflows.Registry.ArtifactLineage>();
         return services;
     }
 
