@@ -78,8 +78,9 @@ public sealed class ArtifactBrowser(DatabaseFactory database, ArtifactStore stor
                     return new ArtifactPreview(file.Path, file.Size, kind, Note: "no preview for this type of file; download it.");
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ArtifactNotFoundException)
         {
+            // A run's record outlives its bytes when the store lost them or points elsewhere: the page says so instead of failing.
             return new ArtifactPreview(file.Path, file.Size, PreviewKind.Binary, Note: e.Message);
         }
     }
@@ -106,7 +107,7 @@ public sealed class ArtifactBrowser(DatabaseFactory database, ArtifactStore stor
             }
             return new CheckpointSummary(settings, tensors, byDtype.Values.Sum(), byDtype, null);
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException)
+        catch (Exception e) when (e is InvalidDataException or JsonException or ArtifactNotFoundException)
         {
             return new CheckpointSummary(settings, tensors, byDtype.Values.Sum(), byDtype, e.Message);
         }
