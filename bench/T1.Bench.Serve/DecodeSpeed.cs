@@ -44,7 +44,7 @@ public static class DecodeSpeed
         Drain(torchEngine, ids, 16);
         if (!engine.UsesCpuFastPath) Console.WriteLine($"note: the {preset} model is too large for the managed CPU step; both engines use libtorch");
 
-        double samplerRate = 0, engineRate = 0, torchEngineRate = 0, batchRate = 0, torchBatchRate = 0, flops = 0, opMicros = double.MaxValue, plainStep = double.MaxValue, fusedStep = double.MaxValue;
+        double managedStep = double.MaxValue, samplerRate = 0, engineRate = 0, torchEngineRate = 0, batchRate = 0, torchBatchRate = 0, flops = 0, opMicros = double.MaxValue, plainStep = double.MaxValue, fusedStep = double.MaxValue;
         int size = 0;
         for (int r = 0; r < repeat; r++)
         {
@@ -65,6 +65,7 @@ public static class DecodeSpeed
             torchBatchRate = Math.Max(torchBatchRate, batch * tokens / clock.Elapsed.TotalSeconds);
             plainStep = Math.Min(plainStep, StepMicroseconds(plain, ids, tokens));
             fusedStep = Math.Min(fusedStep, StepMicroseconds(engine.Model, ids, tokens)); // the engine is idle: nothing else uses its model now
+            if (engine.UsesCpuFastPath) managedStep = Math.Min(managedStep, ManagedStepMicroseconds(engine.Model, ids, tokens));
             var (f, s) = Flops.MeasureMatmul();
             if (f > flops) (flops, size) = (f, s);
             opMicros = Math.Min(opMicros, SmallOpMicroseconds());
@@ -78,6 +79,9 @@ public static class DecodeSpeed
             $"RESULT engine at batch {batch} (one request of {batch} choices): managed step {batchRate:F0} tokens/s, libtorch's step {torchBatchRate:F0} tokens/s ({batchRate / torchBatchRate:F2}×)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT model step (forward of one token with the KV cache, argmax, host read): separate projections {plainStep:F0} µs, fused {fusedStep:F0} µs ({plainStep / fusedStep:F2}×)"));
+        if (engine.UsesCpuFastPath)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT managed step alone (CpuDecodeStep.StepToHost of one token, managed argmax): {managedStep:F0} µs = {1e6 / managedStep:F0} tokens/s ({limit * managedStep / 1e6:F1}× below the limit); an engine token takes {1e6 / engineRate:F0} µs, so {100 * (1 - managedStep * engineRate / 1e6):F0}% of it is the engine around the step (prefill, choosing, handing out, the request)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT one small tensor op (add of two (1, {c.HiddenSize}) tensors in a dispose scope) costs {opMicros:F1} µs: a Sampler token takes the time of {1e6 / samplerRate / opMicros:F0} such ops, an engine token {1e6 / engineRate / opMicros:F0}"));
         try { Directory.Delete(dir, true); } catch (IOException) { }
@@ -99,6 +103,20 @@ public static class DecodeSpeed
             _ = next.item<long>();
             logits = model.Forward(next, cache, lastOnly: true).MoveToOuterDisposeScope();
         }
+        return clock.Elapsed.TotalMicroseconds / tokens;
+    }
+
+    /// <summary>Mean time of one <see cref="CpuDecodeStep"/> step of <paramref name="model"/> after a libtorch prefill, the token chosen by a managed argmax.</summary>
+    private static double ManagedStepMicroseconds(DecoderLM model, IReadOnlyList<int> prompt, int tokens)
+    {
+        using var noGrad = torch.no_grad();
+        using var outer = torch.NewDisposeScope();
+        var step = CpuDecodeStep.TryCreate(model)!;
+        using var cache = model.NewCache(1, prompt.Count + tokens + 1);
+        var logits = model.Forward(torch.tensor(prompt.Select(i => (long)i).ToArray(), [1, prompt.Count]), cache, lastOnly: true); // (1, 1, V)
+        long[] next = [logits.argmax(-1).item<long>()];
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < tokens; i++) next[0] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(step.StepToHost(cache, next)); // (V) → token
         return clock.Elapsed.TotalMicroseconds / tokens;
     }
 

@@ -23,7 +23,7 @@ internal sealed class CpuDecodeStep
     private readonly CpuDecodeWeights _w;
     private readonly ModelConfig _c;
     private readonly float _scale;
-    private float[] _x = [], _h = [], _qkv = [], _att = [], _o = [], _gu = [], _act = [], _logits = [];
+    private float[] _x = [], _h = [], _qkv = [], _att = [], _o = [], _gu = [], _act = [];
     private float[] _scores = [];
     private readonly float[] _rot;
 
@@ -49,7 +49,13 @@ internal sealed class CpuDecodeStep
     /// Feeds <paramref name="ids"/> (one token per row of <paramref name="cache"/>) and returns the next-token logits
     /// (rows, V) as a float32 CPU tensor, as <c>model.Forward(ids (rows, 1), cache, lastOnly: true).select(1, 0)</c> does.
     /// </summary>
-    public Tensor Step(KvCache cache, ReadOnlySpan<long> ids)
+    public Tensor Step(KvCache cache, ReadOnlySpan<long> ids) => tensor(StepToHost(cache, ids), [ids.Length, _c.VocabSize]);
+
+    /// <summary>
+    /// <see cref="Step"/> with the logits left in a new array (rows × V, row-major): a caller that only needs the
+    /// greedy token does not pay for a tensor.
+    /// </summary>
+    public float[] StepToHost(KvCache cache, ReadOnlySpan<long> ids)
     {
         int b = (int)cache.Batch, C = _c.HiddenSize, V = _c.VocabSize, I = _c.IntermediateSize;
         int H = _c.NumHeads, KV = _c.NumKvHeads, D = _c.HeadDim, n = (H + 2 * KV) * D;
@@ -60,7 +66,7 @@ internal sealed class CpuDecodeStep
         int slots = cache.Allocated;
         Ensure(ref _x, b * C); Ensure(ref _h, b * C); Ensure(ref _qkv, b * n); Ensure(ref _att, b * H * D);
         Ensure(ref _o, b * C); Ensure(ref _gu, b * 2 * I); Ensure(ref _act, b * I); Ensure(ref _scores, S);
-        _logits = new float[b * V]; // handed to the tensor below
+        var logits = new float[b * V]; // handed to the caller
 
         // The cache's bookkeeping, as DecoderStack.Forward does for one real token per row.
         var valid = MemoryMarshal.Cast<byte, bool>(cache.KeyValid.bytes);       // (B, slots)
@@ -117,8 +123,8 @@ internal sealed class CpuDecodeStep
         }
         cache.Length = S;
         Norm(_x, _w.FinalNorm, _h, b);
-        MatMul(_w.Output, null, _h, _logits, b, V, C);
-        return tensor(_logits, [b, V]); // (b, V) float32, CPU
+        MatMul(_w.Output, null, _h, logits, b, V, C);
+        return logits; // (b, V)
     }
 
     /// <summary>RMSNorm of each of <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
@@ -191,18 +197,46 @@ internal sealed class CpuDecodeStep
         TensorPrimitives.MultiplyAdd(x, cos, rot, x);
     }
 
-    /// <summary>One query head over <paramref name="slots"/> cached positions (those <paramref name="valid"/> marks, or all when empty).</summary>
+    /// <summary>
+    /// One query head over <paramref name="slots"/> cached positions (those <paramref name="valid"/> marks, or all when
+    /// empty). Head widths of whole vectors run as FMA chains in registers (no call per position); others through
+    /// <see cref="TensorPrimitives"/>.
+    /// </summary>
     private void Attend(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<bool> valid, Span<float> y, int slots, int D)
     {
         var scores = _scores.AsSpan(0, slots);
+        int n = Vector<float>.Count;
+        bool vectors = D % n == 0 && keys.Length >= slots * D && values.Length >= slots * D;
+        ref float qRef = ref MemoryMarshal.GetReference(q);
+        ref float kRef = ref MemoryMarshal.GetReference(keys);
         for (int j = 0; j < slots; j++)
-            scores[j] = valid.IsEmpty || valid[j] ? TensorPrimitives.Dot(q, keys.Slice(j * D, D)) * _scale : float.NegativeInfinity;
+        {
+            if (!valid.IsEmpty && !valid[j]) { scores[j] = float.NegativeInfinity; continue; }
+            if (!vectors) { scores[j] = TensorPrimitives.Dot(q, keys.Slice(j * D, D)) * _scale; continue; }
+            Vector<float> acc = default;
+            nuint at = (nuint)(j * D);
+            for (nuint i = 0; i < (nuint)D; i += (nuint)n) acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, at + i), Vector.LoadUnsafe(ref qRef, i), acc);
+            scores[j] = Vector.Sum(acc) * _scale;
+        }
         TensorPrimitives.Subtract(scores, TensorPrimitives.Max(scores), scores); // the own slot is always valid: the max is finite
         TensorPrimitives.Exp(scores, scores);
         TensorPrimitives.Multiply(scores, 1f / TensorPrimitives.Sum(scores), scores);
-        y.Clear();
-        for (int j = 0; j < slots; j++)
-            if (scores[j] != 0f) TensorPrimitives.MultiplyAdd(values.Slice(j * D, D), scores[j], y, y);
+        if (!vectors)
+        {
+            y.Clear();
+            for (int j = 0; j < slots; j++)
+                if (scores[j] != 0f) TensorPrimitives.MultiplyAdd(values.Slice(j * D, D), scores[j], y, y);
+            return;
+        }
+        ref float vRef = ref MemoryMarshal.GetReference(values);
+        ref float yRef = ref MemoryMarshal.GetReference(y);
+        for (nuint i = 0; i < (nuint)D; i += (nuint)n) // one slice of the head at a time, its sum over positions in a register
+        {
+            Vector<float> acc = default;
+            for (int j = 0; j < slots; j++)
+                if (scores[j] != 0f) acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, (nuint)(j * D) + i), new Vector<float>(scores[j]), acc);
+            acc.StoreUnsafe(ref yRef, i);
+        }
     }
 
     private static void Ensure(ref float[] buffer, int size)

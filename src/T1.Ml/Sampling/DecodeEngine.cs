@@ -26,7 +26,8 @@ public sealed class DecodeEngine : IDisposable
     private readonly Thread _thread;
     private readonly CpuDecodeStep? _cpu; // the decode step without libtorch, when the model is small, float32 and on the CPU
     private KvCache? _cache;
-    private Tensor? _logits; // (rows, V): next-token logits of every row
+    private Tensor? _logits; // (rows, V): next-token logits of every row; null while they are only in _hostLogits
+    private float[]? _hostLogits; // the same, rows × V, as the managed step left them (made a tensor only when needed)
     private int _queued;
     private int _active;
     private long _steps;
@@ -142,9 +143,8 @@ public sealed class DecodeEngine : IDisposable
         var (ids, valid) = BatchKv.LeftPad(joining.Select(r => (IReadOnlyList<int>)r.Sequence).ToList(), _tokenizer.Special.Pad, _model.Device);
         var logits = _model.Forward(ids, cache, valid, lastOnly: true).select(1, 0); // (j, V)
         _cache = _cache is null ? cache : BatchKv.Concat(_model, [(_cache, _rows.Max(r => r.Length)), (cache, cache.Length)]);
-        var all = _logits is null ? logits : cat([_logits, logits], 0);
-        _logits?.Dispose();
-        _logits = all.MoveToOuterDisposeScope();
+        var all = _rows.Count == 0 ? logits : cat([Logits(), logits], 0);
+        SetLogits(all.MoveToOuterDisposeScope());
         _rows.AddRange(joining);
         Volatile.Write(ref _active, _rows.Count);
     }
@@ -155,23 +155,19 @@ public sealed class DecodeEngine : IDisposable
         using var scope = NewDisposeScope();
         int b = _rows.Count;
         DecodeMetrics.BatchSize.Record(b, _tag);
-        var last = _logits!.to(float32); // (b, V)
-        var next = Choose(last);         // (b)
         int k = _rows.Max(r => r.TopLogProbs); // -1: no row asked for log-probabilities
-        long[]? topIds = null;
+        long[]? topIds = null, nextHost = null;
         float[]? logpHost = null, topLogp = null;
-        if (k >= 0)
+        Tensor? next = null; // (b): for libtorch's step
+        if (_hostLogits is not null && k < 0 && _rows.All(r => r.Sampling.Temperature == 0))
+            nextHost = ArgMax(_hostLogits, b); // greedy rows after a managed step: no tensor at all
+        else
         {
-            var logp = last.log_softmax(-1); // (b, V)
-            logpHost = logp.gather(1, next.unsqueeze(1)).squeeze(1).cpu().data<float>().ToArray(); // (b)
-            if (k > 0)
-            {
-                var (values, indices) = logp.topk(k, dim: -1); // (b, k)
-                topIds = indices.cpu().data<long>().ToArray();
-                topLogp = values.cpu().data<float>().ToArray();
-            }
+            var last = Logits().to(float32); // (b, V)
+            next = Choose(last);             // (b)
+            if (k >= 0) LogProbs(last, next, k, out logpHost, out topIds, out topLogp);
+            nextHost = next.cpu().data<long>().ToArray(); // the step's one host sync when no log-probabilities are asked
         }
-        var nextHost = next.cpu().data<long>().ToArray(); // the step's one host sync when no log-probabilities are asked
         Interlocked.Increment(ref _steps);
         DecodeMetrics.Tokens.Add(b, _tag);
 
@@ -205,7 +201,7 @@ public sealed class DecodeEngine : IDisposable
         {
             nextHost = keep.Select(j => nextHost[(int)j]).ToArray();
             _cache!.KeepRows(keep);
-            next = next.index_select(0, tensor(keep.ToArray(), dtype: int64, device: next.device));
+            next = next?.index_select(0, tensor(keep.ToArray(), dtype: int64, device: next.device));
             var kept = keep.Select(j => _rows[(int)j]).ToList();
             _rows.Clear();
             _rows.AddRange(kept);
@@ -213,12 +209,49 @@ public sealed class DecodeEngine : IDisposable
         int longest = _rows.Max(r => r.Length) - 1; // positions in the cache before this step's tokens are fed
         if (_cache!.Length - longest >= KvCache.PageSize || _cache.Length + 1 > _cache.Capacity)
             _cache = BatchKv.Concat(_model, [(_cache, longest)]); // drop slots that are padding for every row left
-        var logits = _cpu is not null
-            ? _cpu.Step(_cache, nextHost)                                                // (b, V)
-            : _model.Forward(next.unsqueeze(1), _cache, lastOnly: true).select(1, 0); // (b, V)
-        _logits.Dispose();
-        _logits = logits.MoveToOuterDisposeScope();
+        if (_cpu is not null)
+        {
+            _logits?.Dispose();
+            _logits = null;
+            _hostLogits = _cpu.StepToHost(_cache, nextHost); // (b × V)
+        }
+        else SetLogits(_model.Forward(next!.unsqueeze(1), _cache, lastOnly: true).select(1, 0).MoveToOuterDisposeScope()); // (b, V)
         Volatile.Write(ref _active, _rows.Count);
+    }
+
+    /// <summary>The logits of every row as a tensor (b, V), made from the managed step's array the first time it is asked.</summary>
+    private Tensor Logits()
+    {
+        _logits ??= tensor(_hostLogits!, [_rows.Count, _model.Config.VocabSize]).DetachFromDisposeScope(); // owned by the engine, like a step's
+        return _logits;
+    }
+
+    private void SetLogits(Tensor logits)
+    {
+        _logits?.Dispose();
+        _logits = logits;
+        _hostLogits = null;
+    }
+
+    /// <summary>The first largest logit of each of <paramref name="rows"/> rows, as argmax chooses.</summary>
+    private long[] ArgMax(float[] logits, int rows)
+    {
+        int V = _model.Config.VocabSize;
+        var ids = new long[rows];
+        for (int r = 0; r < rows; r++) ids[r] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.AsSpan(r * V, V));
+        return ids;
+    }
+
+    /// <summary>The log-probability of each row's choice, and the <paramref name="k"/> likeliest tokens' when k &gt; 0.</summary>
+    private static void LogProbs(Tensor last, Tensor next, int k, out float[] chosen, out long[]? topIds, out float[]? topLogp)
+    {
+        var logp = last.log_softmax(-1); // (b, V)
+        chosen = logp.gather(1, next.unsqueeze(1)).squeeze(1).cpu().data<float>().ToArray(); // (b)
+        (topIds, topLogp) = (null, null);
+        if (k == 0) return;
+        var (values, indices) = logp.topk(k, dim: -1); // (b, k)
+        topIds = indices.cpu().data<long>().ToArray();
+        topLogp = values.cpu().data<float>().ToArray();
     }
 
     /// <summary>Greedy rows by one argmax; sampled rows each by <see cref="Sampler.Choose"/> with the row's own generator.</summary>
@@ -252,6 +285,7 @@ public sealed class DecodeEngine : IDisposable
         _cache = null;
         _logits?.Dispose();
         _logits = null;
+        _hostLogits = null;
         Volatile.Write(ref _active, 0);
     }
 
