@@ -8,37 +8,12 @@ namespace T1.Server.Tests.Designer;
 /// build a workflow from the palette, see validation on the node and field, fix it with the reference picker and
 /// the form, refuse a cycle, undo/redo, publish, and run the published version until it is green.
 /// </summary>
-public sealed class DesignerBrowserTests : IAsyncLifetime
+public sealed class DesignerBrowserTests : DesignerBrowserTest
 {
-    private PortalServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PortalServer.StartAsync(requireLogin: false);
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
-    /// <summary>A straight edge has an empty bounding box, which Playwright calls hidden: edges are awaited in the DOM.</summary>
-    private static readonly PageWaitForSelectorOptions Attached = new() { State = WaitForSelectorState.Attached };
-
-    /// <param name="fullPage">false keeps to the viewport: the top of a long page (a run's DAG, steps, evaluation, promotion).</param>
-    private static Task Shot(IPage page, string name, bool fullPage = true) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath(name), FullPage = fullPage });
-
     [Fact]
     public async Task BuildFromPalette_FixValidation_RefuseCycle_Publish_RunTurnsGreen()
     {
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_server.Address + "/designer");
-        await Browser.WaitInteractiveAsync(page);
+        var page = await OpenDesignerAsync();
         Assert.True(await page.Locator(".palette-item[data-type='sft']").CountAsync() == 1, "the palette lists the ML step types");
 
         // Two echo steps from the palette: both lack their required message, and say so on the node.
@@ -47,7 +22,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.ClickAsync(".palette-item[data-type='echo']");
         await page.WaitForSelectorAsync("g.node[data-step='echo-2'].has-problems");
         Assert.Equal("2", await page.InnerTextAsync("#problem-count"));
-        await Shot(page, "designer-01-problems");
+        await ShotAsync(page, "designer-01-problems");
 
         // echo-2 (selected after adding) needs echo, and takes echo's message through the reference picker.
         await page.CheckAsync("input[data-need='echo']");
@@ -75,7 +50,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.PressAsync("#input-message", "Tab");
         await page.WaitForSelectorAsync("#valid");
         Assert.Equal("0", await page.InnerTextAsync("#problem-count"));
-        await Shot(page, "designer-02-valid");
+        await ShotAsync(page, "designer-02-valid");
 
         // Undo brings the problem back, redo fixes it again.
         await page.ClickAsync("#undo");
@@ -95,24 +70,21 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.ClickAsync("#publish");
         await page.WaitForSelectorAsync("#designer-message:has-text('published designed v1')");
         await page.WaitForSelectorAsync("tr[data-version='1']");
-        await Shot(page, "designer-03-published");
+        await ShotAsync(page, "designer-03-published");
 
         // Run the published version: the run page turns green.
         await page.ClickAsync("tr[data-version='1'] button.run-version");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"));
         await Browser.WaitInteractiveAsync(page);
         await page.WaitForSelectorAsync("#run-status.Succeeded", new PageWaitForSelectorOptions { Timeout = 60_000 });
-        await Shot(page, "designer-04-run");
+        await ShotAsync(page, "designer-04-run");
     }
 
     [Fact]
     public async Task OpenShippedWorkflow_YamlViewRoundTrips_AndEditsPatchOnlyTheirLines()
     {
-        await _server.RegisterAsync("workflows/hello.yaml");
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_server.Address + "/designer/hello");
-        await Browser.WaitInteractiveAsync(page);
+        await Server.RegisterAsync("workflows/hello.yaml");
+        var page = await OpenDesignerAsync("hello");
         var original = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepoRoot, "workflows", "hello.yaml"));
         Assert.Equal(original.Replace("\r\n", "\n", StringComparison.Ordinal), await page.InputValueAsync("#yaml-text"));
         Assert.Equal(5, await page.Locator("g.node").CountAsync());
@@ -124,7 +96,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.WaitForSelectorAsync("ul.problems li[data-step='nap-short'][data-input='tick']");
         await page.ClickAsync("g.node[data-step='nap-short'] rect");
         await page.WaitForSelectorAsync("[data-input='tick'].has-problems .problem");
-        await Shot(page, "designer-05-yaml-error");
+        await ShotAsync(page, "designer-05-yaml-error");
 
         // Fix it in the form: the YAML keeps every comment.
         await page.FillAsync("#input-tick", "200ms");
@@ -138,10 +110,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
     [Fact]
     public async Task DragFromPalette_ConnectByPorts_CopyPaste_DraftIsSavedAndReopened()
     {
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_server.Address + "/designer");
-        await Browser.WaitInteractiveAsync(page);
+        var page = await OpenDesignerAsync();
 
         // Drag two step types onto the canvas.
         await page.DragAndDropAsync(".palette-item[data-type='echo']", "#designer-canvas rect.background",
@@ -178,10 +147,9 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.ClickAsync("#save-draft");
         await page.WaitForSelectorAsync("#designer-message:has-text('draft saved')");
         var yaml = await page.InputValueAsync("#yaml-text");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("designer-06-draft"), FullPage = true });
+        await ShotAsync(page, "designer-06-draft");
 
-        await page.GotoAsync(_server.Address + "/designer/drafted");
-        await Browser.WaitInteractiveAsync(page);
+        await GotoDesignerAsync(page, "drafted");
         await page.WaitForSelectorAsync("g.node[data-step='sleep-2']");
         Assert.Equal(yaml, await page.InputValueAsync("#yaml-text"));
     }
@@ -189,10 +157,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
     [Fact]
     public async Task T1TinyShape_BuiltFromThePalette_Publishes_RunsToGreen()
     {
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 1100 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_server.Address + "/designer");
-        await Browser.WaitInteractiveAsync(page);
+        var page = await OpenDesignerAsync();
 
         async Task Add(string type, string? needs)
         {
@@ -228,7 +193,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await Add("sft", "synthesize");
         await page.WaitForSelectorAsync("g.node[data-step='sft'].has-problems");
         await page.WaitForSelectorAsync("[data-input='dataset'].has-problems .problem:has-text('missing required input')");
-        await Shot(page, "designer-07-t1-tiny-error");
+        await ShotAsync(page, "designer-07-t1-tiny-error");
         await Pick("sft", "dataset", "${{ steps.synthesize.outputs.dataset }}");
         await Set("sft", "epochs", "1");
         await Set("sft", "max_len", "96");
@@ -260,7 +225,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await page.ClickAsync("#publish");
         await page.WaitForSelectorAsync("#designer-message:has-text('published t1-tiny-designed v1')");
         await page.WaitForSelectorAsync("tr[data-version='1']");
-        await Shot(page, "designer-08-t1-tiny-published");
+        await ShotAsync(page, "designer-08-t1-tiny-published");
         Assert.Equal(5, await page.Locator("g.node").CountAsync());
         Assert.Equal(4, await page.Locator("path.edge").CountAsync());
         // Each step added while another was selected sits to its right: the chain reads left to right.
@@ -279,7 +244,7 @@ public sealed class DesignerBrowserTests : IAsyncLifetime
         await WaitForGreenAsync(page, TimeSpan.FromSeconds(180));
         await PlotlyPlot.WaitPlottedAsync(page.Locator("section.evaluation[data-step='evaluate'] figure.chart"));
         await page.WaitForSelectorAsync("ul.promotions li[data-step='promote']");
-        await Shot(page, "designer-09-t1-tiny-run-green", fullPage: false);
+        await ShotAsync(page, "designer-09-t1-tiny-run-green", fullPage: false);
 
         // The DAG: the five steps, each green.
         foreach (var id in Chain)

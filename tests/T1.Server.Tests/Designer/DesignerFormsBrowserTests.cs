@@ -10,40 +10,13 @@ namespace T1.Server.Tests.Designer;
 /// without datasets, needs without downstream steps, line numbers with problems that jump to their line:col, and a
 /// published version run with params typed in the runs page's dialog.
 /// </summary>
-public sealed class DesignerFormsBrowserTests : IAsyncLifetime
+public sealed class DesignerFormsBrowserTests : DesignerBrowserTest
 {
-    private PortalServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PortalServer.StartAsync(requireLogin: false);
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
-    private async Task<IPage> OpenAsync(string workflow)
-    {
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
-        page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_server.Address + "/designer/" + workflow);
-        await Browser.WaitInteractiveAsync(page);
-        return page;
-    }
-
-    private static Task Fail(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath($"failure-{name}-{DateTime.UtcNow:HHmmss}"), FullPage = true });
-
     [Fact]
     public async Task RlForm_GroupsAsDeclared_PickerOffersOnlyCheckpoints_NeedsOnlyUpstream()
     {
-        await _server.RegisterAsync("workflows/t1-tiny.yaml");
-        var page = await OpenAsync("t1-tiny");
+        await Server.RegisterAsync("workflows/t1-tiny.yaml");
+        var page = await OpenDesignerAsync("t1-tiny", 1600, 1000);
         try
         {
             // A new rl step: its required and common inputs, the advanced ones collapsed behind a count.
@@ -56,11 +29,11 @@ public sealed class DesignerFormsBrowserTests : IAsyncLifetime
             Assert.Equal(0, await page.Locator("[data-group='advanced'] [data-input]").CountAsync());
             Assert.Equal("false", await page.GetAttributeAsync("#toggle-advanced", "aria-expanded"));
             var collapsed = (await page.Locator("section.step-form[data-step='rl-2']").BoundingBoxAsync())!.Height;
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("designer-12-rl-form-grouped"), FullPage = true });
+            await ShotAsync(page, "designer-12-rl-form-grouped");
 
             // Its init picker: once rl-2 needs sft, sft's checkpoint, never synthesize's dataset (upstream too).
             await page.CheckAsync("input[data-need='sft']");
-            await page.WaitForSelectorAsync("path.edge[data-from='sft'][data-to='rl-2']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+            await page.WaitForSelectorAsync("path.edge[data-from='sft'][data-to='rl-2']", Attached);
             Assert.Equal(["", "${{ steps.sft.outputs.checkpoint }}"], await page.Locator("#pick-init option").EvaluateAllAsync<string[]>("o => o.map(x => x.value)"));
             await page.SelectOptionAsync("#pick-init", "${{ steps.sft.outputs.checkpoint }}");
             await page.WaitForSelectorAsync("[data-input='init']:not(.has-problems)");
@@ -80,7 +53,7 @@ public sealed class DesignerFormsBrowserTests : IAsyncLifetime
         }
         catch
         {
-            await Fail(page, "designer-forms");
+            await FailureShotAsync(page, "designer-forms");
             throw;
         }
     }
@@ -88,8 +61,8 @@ public sealed class DesignerFormsBrowserTests : IAsyncLifetime
     [Fact]
     public async Task YamlPane_NumbersLines_AProblemClickedPutsTheCaretOnItsLine_AndAVersionRunsWithParams()
     {
-        await _server.RegisterAsync("workflows/hello.yaml");
-        var page = await OpenAsync("hello");
+        await Server.RegisterAsync("workflows/hello.yaml");
+        var page = await OpenDesignerAsync("hello", 1600, 1000);
         try
         {
             var text = await page.InputValueAsync("#yaml-text");
@@ -111,7 +84,7 @@ public sealed class DesignerFormsBrowserTests : IAsyncLifetime
             await page.WaitForFunctionAsync("n => document.activeElement?.id === 'yaml-text' && document.activeElement.selectionStart === n", expected);
             Assert.Contains("tick: soon", edited.Split('\n')[17]);
             Assert.Contains("current", await page.GetAttributeAsync("#yaml-line-18", "class") ?? "");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("designer-13-yaml-jump"), FullPage = true });
+            await ShotAsync(page, "designer-13-yaml-jump");
 
             // Back to the published text; run v1 with params from the dialog the runs page uses.
             await page.ClickAsync("#undo");
@@ -121,20 +94,20 @@ public sealed class DesignerFormsBrowserTests : IAsyncLifetime
             Assert.Equal("world", await page.InputValueAsync("#param-who"));
             await page.FillAsync("#param-who", "designer");
             await page.FillAsync("#param-pause", "50ms");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("designer-14-run-with-params") });
+            await ShotAsync(page, "designer-14-run-with-params", fullPage: false);
             await page.ClickAsync("#params-start");
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"));
             var runId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
             await Browser.WaitInteractiveAsync(page);
             await page.WaitForSelectorAsync("#run-status.Succeeded", new PageWaitForSelectorOptions { Timeout = 90_000 });
-            await using var db = _server.Get<DatabaseFactory>().Create();
+            await using var db = Server.Get<DatabaseFactory>().Create();
             var run = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == runId);
             Assert.Contains("\"who\":\"designer\"", run.ParamsJson.Replace(" ", "", StringComparison.Ordinal));
             Assert.Contains("\"pause\":\"50ms\"", run.ParamsJson.Replace(" ", "", StringComparison.Ordinal));
         }
         catch
         {
-            await Fail(page, "designer-yaml");
+            await FailureShotAsync(page, "designer-yaml");
             throw;
         }
     }

@@ -9,23 +9,8 @@ namespace T1.Server.Tests.Designer;
 /// The designer at scale in Chromium, on workflows/t1-tiny.yaml (nine steps, five columns — wider than the canvas on a
 /// 1600 px screen): it opens fitted, zooms with the wheel and buttons, pans, fits again, and the minimap moves the view.
 /// </summary>
-public sealed class DesignerNavigationBrowserTests : IAsyncLifetime
+public sealed class DesignerNavigationBrowserTests : DesignerBrowserTest
 {
-    private PortalServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PortalServer.StartAsync(requireLogin: false);
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     /// <summary>True when every step box lies inside the canvas (in the browser's pixels).</summary>
     private const string AllInside = """
         () => {
@@ -47,19 +32,17 @@ public sealed class DesignerNavigationBrowserTests : IAsyncLifetime
     [Fact]
     public async Task T1Tiny_OpensFitted_LastStepReachable_WheelZoom_Pan_Fit_Minimap()
     {
-        await _server.RegisterAsync("workflows/t1-tiny.yaml");
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
-        page.SetDefaultTimeout(30_000);
+        await Server.RegisterAsync("workflows/t1-tiny.yaml");
+        var page = await NewPageAsync(1600, 1000);
         try
         {
-            await page.GotoAsync(_server.Address + "/designer/t1-tiny");
-            await Browser.WaitInteractiveAsync(page);
+            await GotoDesignerAsync(page, "t1-tiny");
             await page.WaitForSelectorAsync("g.node[data-step='promote-rl']");
 
             // Opened fitted: every step is on the screen, the last ones too, smaller than life.
             await page.WaitForFunctionAsync(AllInside);
             Assert.True(Scale(await page.GetAttributeAsync("#designer-canvas", "data-scale")) < 1);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("designer-10-t1-tiny-fitted") });
+            await ShotAsync(page, "designer-10-t1-tiny-fitted", fullPage: false);
             await page.ClickAsync("g.node[data-step='promote-rl'] rect");
             await page.WaitForSelectorAsync("section.step-form[data-step='promote-rl']");
 
@@ -97,7 +80,7 @@ public sealed class DesignerNavigationBrowserTests : IAsyncLifetime
             Assert.Equal(scrollBefore, await page.EvaluateAsync<double>("() => window.scrollY"));
             Assert.False(await page.EvaluateAsync<bool>($"({AllInside})()"));
             await page.WaitForSelectorAsync("#minimap rect.mini-node[data-step='promote-rl']");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("designer-11-zoomed-minimap") });
+            await ShotAsync(page, "designer-11-zoomed-minimap", fullPage: false);
 
             // A click on the minimap centres the view there: on promote-rl's box, it comes into view.
             var mini = (await page.Locator("#minimap rect.mini-node[data-step='promote-rl']").BoundingBoxAsync())!;
@@ -118,7 +101,7 @@ public sealed class DesignerNavigationBrowserTests : IAsyncLifetime
         }
         catch
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("failure-designer-navigation-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
+            await FailureShotAsync(page, "designer-navigation");
             throw;
         }
     }

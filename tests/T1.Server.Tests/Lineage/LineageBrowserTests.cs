@@ -5,7 +5,7 @@ using T1.Server.Tests.Registry;
 namespace T1.Server.Tests.Lineage;
 
 /// <summary>An artifact's lineage page in Chromium, reached from a model version and from an artifact, followed node to node.</summary>
-public sealed class LineageBrowserTests
+public sealed class LineageBrowserTests() : PortalBrowserTest(requireLogin: false)
 {
     /// <summary>Links may navigate without a load event (enhanced navigation): wait for the address only.</summary>
     private static readonly PageWaitForURLOptions Commit = new() { WaitUntil = WaitUntilState.Commit };
@@ -13,16 +13,13 @@ public sealed class LineageBrowserTests
     [Fact]
     public async Task FromAModelVersion_AndFromAnArtifact_TheGraphLeadsUpstreamAndDownstream()
     {
-        await using var server = await PortalServer.StartAsync(requireLogin: false);
-        await RegistryFixture.StoreAsync(server);
-        await using var browser = await Browser.LaunchAsync();
-        var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(30_000);
+        await RegistryFixture.StoreAsync(Server);
+        var page = await NewPageAsync();
         try
         {
             // From tiny v1's page to its checkpoint's lineage: made by rl (which read the sft checkpoint and the dataset),
             // used by eval-rl (which wrote the report), registered as tiny v1.
-            await page.GotoAsync(server.Address + "/models/tiny/versions/1");
+            await page.GotoAsync(Server.Address + "/models/tiny/versions/1");
             await page.ClickAsync("#checkpoint-lineage");
             await page.WaitForURLAsync($"**/artifacts/{RegistryFixture.Rl}/lineage", Commit);
             await page.WaitForSelectorAsync("#lineage-graph");
@@ -35,7 +32,7 @@ public sealed class LineageBrowserTests
             Assert.Contains("output checkpoint of step rl (rl) in run lineagerun01", await page.InnerTextAsync("#made-by"));
             Assert.Contains("step eval-rl (evaluate) as checkpoint in run lineagerun01", await page.InnerTextAsync("#used-by"));
             Assert.Equal("tiny v1 (its checkpoint) · champion", await page.InnerTextAsync("#lineage-models li"));
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("16-lineage-checkpoint"), FullPage = true });
+            await ShotAsync(page, "16-lineage-checkpoint");
 
             // Upstream: the sft checkpoint's node leads to its own lineage, where rl is a user.
             await page.ClickAsync($"#lineage-graph g.node[data-key='artifact:{RegistryFixture.Sft}'] rect");
@@ -45,21 +42,21 @@ public sealed class LineageBrowserTests
             Assert.Equal(1, await page.Locator("#models-none").CountAsync());
 
             // From an artifact's page (the dataset) to its lineage: used by sft and rl.
-            await page.GotoAsync(server.Address + $"/artifacts/{RegistryFixture.Dataset}");
+            await page.GotoAsync(Server.Address + $"/artifacts/{RegistryFixture.Dataset}");
             await page.ClickAsync("#artifact-lineage");
             await page.WaitForURLAsync($"**/artifacts/{RegistryFixture.Dataset}/lineage", Commit);
             await page.WaitForSelectorAsync("#lineage-graph");
             Assert.Equal(2, await page.Locator("#used-by li").CountAsync());
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("17-lineage-dataset"), FullPage = true });
+            await ShotAsync(page, "17-lineage-dataset");
 
             // The model node leads to the version page.
-            await page.GotoAsync(server.Address + $"/artifacts/{RegistryFixture.Report}/lineage");
+            await page.GotoAsync(Server.Address + $"/artifacts/{RegistryFixture.Report}/lineage");
             await page.ClickAsync("#lineage-graph g.node[data-key='model:tiny/1'] rect");
             await page.WaitForURLAsync("**/models/tiny/versions/1", Commit);
         }
         catch
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("failure-lineage-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
+            await FailureShotAsync(page, "lineage");
             throw;
         }
     }

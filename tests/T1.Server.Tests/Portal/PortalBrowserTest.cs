@@ -3,17 +3,18 @@ using Microsoft.Playwright;
 namespace T1.Server.Tests.Portal;
 
 /// <summary>
-/// The set-up every portal test in Chromium shares: the real app on a loopback port (sign-in required, admin
-/// password <see cref="PortalServer.AdminPassword"/>), Debian's Chromium, and pages signed in as admin.
+/// The set-up every portal test in Chromium shares: the real app on a loopback port (by default sign-in required, admin
+/// password <see cref="PortalServer.AdminPassword"/>; with <c>requireLogin: false</c> open access on loopback, where the
+/// user is admin), Debian's Chromium, and pages signed in as admin.
 /// </summary>
-public abstract class PortalBrowserTest : IAsyncLifetime
+public abstract class PortalBrowserTest(bool requireLogin = true) : IAsyncLifetime
 {
     protected PortalServer Server { get; private set; } = null!;
     protected Browser Chromium { get; private set; } = null!;
 
     public virtual async Task InitializeAsync()
     {
-        Server = await PortalServer.StartAsync();
+        Server = await PortalServer.StartAsync(requireLogin);
         Chromium = await Browser.LaunchAsync();
     }
 
@@ -23,10 +24,10 @@ public abstract class PortalBrowserTest : IAsyncLifetime
         if (Server is not null) await Server.DisposeAsync();
     }
 
-    /// <summary>A 1400 × 1000 page whose waits last up to 30 s (the machine may be loaded).</summary>
-    protected async Task<IPage> NewPageAsync()
+    /// <summary>A page of <paramref name="width"/> × <paramref name="height"/> (1400 × 1000 unless told) whose waits last up to 30 s (the machine may be loaded).</summary>
+    protected async Task<IPage> NewPageAsync(int width = 1400, int height = 1000)
     {
-        var page = await Chromium.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var page = await Chromium.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         page.SetDefaultTimeout(30_000);
         return page;
     }
@@ -50,6 +51,10 @@ public abstract class PortalBrowserTest : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Saves a screenshot of the page as <c>screenshots/&lt;name&gt;.png</c>; <paramref name="fullPage"/> false keeps to the viewport.</summary>
+    protected static Task ShotAsync(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath(name), FullPage = fullPage });
+
     /// <summary>Runs <paramref name="walk"/>; when it fails, saves a screenshot of the page as it was (failure-&lt;name&gt;-HHmmss).</summary>
     protected static async Task WithFailureScreenshotAsync(IPage page, string name, Func<Task> walk)
     {
@@ -59,8 +64,12 @@ public abstract class PortalBrowserTest : IAsyncLifetime
         }
         catch
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath($"failure-{name}-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
+            await FailureShotAsync(page, name);
             throw;
         }
     }
+
+    /// <summary>Saves the whole page as it is now as <c>screenshots/failure-&lt;name&gt;-HHmmss.png</c>, for a test that is failing.</summary>
+    protected static Task FailureShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath($"failure-{name}-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
 }

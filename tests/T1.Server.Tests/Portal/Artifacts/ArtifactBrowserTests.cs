@@ -3,32 +3,16 @@ using Microsoft.Playwright;
 namespace T1.Server.Tests.Portal.Artifacts;
 
 /// <summary>From the run page into a checkpoint and an evaluation report, in Chromium: tree, previews, downloads.</summary>
-public sealed class ArtifactBrowserTests : IAsyncLifetime
+public sealed class ArtifactBrowserTests() : PortalBrowserTest(requireLogin: false)
 {
-    private PortalServer _server = null!;
-    private Browser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PortalServer.StartAsync(requireLogin: false);
-        _browser = await Browser.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
     public async Task RunPage_OpensCheckpointAndReportPreviews_SafetensorsHeader_Chart_TracesWithVerdicts()
     {
-        var run = await ArtifactRunFixture.StoreAsync(_server, "artifactui01");
-        var page = await _browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(30_000);
+        var run = await ArtifactRunFixture.StoreAsync(Server, "artifactui01");
+        var page = await NewPageAsync();
         try
         {
-            await page.GotoAsync($"{_server.Address}/runs/{run.RunId}");
+            await page.GotoAsync($"{Server.Address}/runs/{run.RunId}");
             await Browser.WaitInteractiveAsync(page);
 
             // Checkpoint: overview with the parameter count and config.json, then the safetensors header of the weights.
@@ -41,24 +25,24 @@ public sealed class ArtifactBrowserTests : IAsyncLifetime
             await page.WaitForSelectorAsync(".preview[data-kind='Safetensors'] table.tensors");
             Assert.Equal(["[8, 16]", "[16, 8]", "[8]"], await page.Locator("table.tensors td:nth-child(3)").AllInnerTextsAsync());
             Assert.Equal("BF16", await page.InnerTextAsync("table.tensors tr[data-tensor='lm_head.weight'] td:nth-child(2)"));
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("10-artifact-checkpoint"), FullPage = true });
+            await ShotAsync(page, "10-artifact-checkpoint");
 
             // Evaluation report: the PNG chart loads, traces.jsonl is a table with the verifier's verdicts.
-            await page.GotoAsync($"{_server.Address}/runs/{run.RunId}");
+            await page.GotoAsync($"{Server.Address}/runs/{run.RunId}");
             await Browser.WaitInteractiveAsync(page);
             await page.ClickAsync("a.browse-artifact[data-step='eval'][data-name='report']");
             await page.ClickAsync("a.file-link[data-path='budget_curve.png']");
             var image = page.Locator(".preview[data-kind='Image'] img.preview-image");
             await image.WaitForAsync();
             await page.WaitForFunctionAsync("() => { const i = document.querySelector('img.preview-image'); return i && i.complete && i.naturalWidth > 100; }");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("11-artifact-chart"), FullPage = true });
+            await ShotAsync(page, "11-artifact-chart");
             await page.ClickAsync("a.file-link[data-path='traces.jsonl']");
             await page.WaitForSelectorAsync("table.preview-table.traces");
             Assert.Equal(4, await page.Locator("table.preview-table.traces tbody tr").CountAsync());
             Assert.Equal(2, await page.Locator("table.preview-table.traces tr.wrong").CountAsync());
             Assert.Equal("wrong: 21 != 3", await page.Locator("table.preview-table.traces tr.wrong td").First.InnerTextAsync());
             Assert.Equal("verdict", await page.Locator("table.preview-table.traces th").First.InnerTextAsync());
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("12-artifact-traces"), FullPage = true });
+            await ShotAsync(page, "12-artifact-traces");
             await page.ClickAsync("a.file-link[data-path='report.json']");
             await page.WaitForSelectorAsync(".preview[data-kind='Json'] pre.preview-text");
             Assert.Contains("\"dataset\": \"arithmetic (held-out)\"", await page.InnerTextAsync("pre.preview-text"));
@@ -69,7 +53,7 @@ public sealed class ArtifactBrowserTests : IAsyncLifetime
         }
         catch
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("failure-artifacts-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
+            await FailureShotAsync(page, "artifacts");
             throw;
         }
     }
