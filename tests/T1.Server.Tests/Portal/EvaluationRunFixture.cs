@@ -9,7 +9,7 @@ namespace T1.Server.Tests.Portal;
 
 /// <summary>
 /// A finished run as the T1 pipeline leaves it — two <c>evaluate</c> steps (sft, rl) with report folders
-/// (report.json, traces.jsonl) and a <c>promote</c> step with its decision — written straight into the store.
+/// (report.json, traces.jsonl; sft's with greedy 95 % intervals) and a <c>promote</c> step with its decision — written straight into the store.
 /// </summary>
 public static class EvaluationRunFixture
 {
@@ -43,6 +43,12 @@ public static class EvaluationRunFixture
         StartedAt = now.AddMinutes(-2), FinishedAt = now.AddMinutes(-1), OutputsJson = outputs, InputsJson = inputs ?? "{}",
     };
 
+    /// <summary>Greedy results of 12 problems at <paramref name="accuracy"/>, with the interval [accuracy − 0.1, accuracy + 0.15].</summary>
+    public static PassResult Greedy(double accuracy) => new()
+    {
+        Accuracy = accuracy, CiLow = accuracy - 0.1, CiHigh = accuracy + 0.15, Samples = 1, Correct = (int)Math.Round(accuracy * 12), Responses = 12,
+    };
+
     private static async Task<string> StoreReportAsync(PortalServer server, T1DbContext db, string runId, string step, double accuracy)
     {
         var dir = Path.Combine(server.Directory, $"report-{runId}-{step}");
@@ -53,6 +59,8 @@ public static class EvaluationRunFixture
             {
                 Budget = b, Accuracy = Math.Min(1, accuracy + 0.1 * i), MeanThinkingTokens = b * 0.7, TruncationRate = 0.5 - 0.15 * i,
                 ParsableRate = 0.9, Responses = 12,
+                // eval-sft's report has greedy results with their 95 % interval (accuracy −0.1 / +0.15); eval-rl's has none.
+                Greedy = step == "eval-sft" ? Greedy(Math.Min(1, accuracy + 0.1 * i)) : null,
             }).ToList(),
         }.Save(dir);
         var traces = Budgets.Select(b => new EvaluationTrace

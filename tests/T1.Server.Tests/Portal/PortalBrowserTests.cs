@@ -177,6 +177,18 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         Assert.All(curves, line => Assert.NotEmpty(line.X));
         Assert.Contains("evalfixture01 · eval-sft", await chart.Locator("g.legend").TextContentAsync());
         Assert.Contains("80.0% at 256", await page.InnerTextAsync($"table.budget-summary tr[data-run='{second}'][data-step='eval-rl']"));
+        // The overlaid curves carry their reports' 95 % intervals as error bars (sft's reports have them, rl's do not), and the table says them.
+        foreach (var line in curves)
+        {
+            if (line.Name.EndsWith("eval-sft", StringComparison.Ordinal))
+            {
+                Assert.Equal(EvaluationRunFixture.Budgets.Length, line.ErrorPlus!.Length);
+                Assert.All(line.ErrorPlus, e => Assert.Equal(0.15, e, 1e-9));
+                Assert.All(line.ErrorMinus!, e => Assert.Equal(0.1, e, 1e-9));
+            }
+            else Assert.Null(line.ErrorPlus);
+        }
+        Assert.Contains("20.0% [10.0%, 35.0%]", await page.InnerTextAsync($"table.budget-summary tr[data-run='{first}'][data-step='eval-sft']"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("09-compare-budgets"), FullPage = true });
     }
 
