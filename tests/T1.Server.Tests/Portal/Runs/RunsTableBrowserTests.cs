@@ -1,12 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using T1.Server.Auth;
+using T1.Storage.Database;
 
 namespace T1.Server.Tests.Portal.Runs;
 
-/// <summary>The runs table in Chromium: search language, picked param columns (remembered), sorting, live refresh, run with params, tags.</summary>
+/// <summary>The runs table in Chromium: search language, picked param and metric columns (remembered), sorting, live refresh, run with params, tags.</summary>
 public sealed class RunsTableBrowserTests : PortalBrowserTest
 {
     [Fact]
@@ -20,6 +22,9 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         await WaitSucceededAsync(api, ann);
         await WaitSucceededAsync(api, bob);
         Assert.Equal(HttpStatusCode.NoContent, (await api.PutAsJsonAsync($"/api/runs/{ann}/tags/team", new { value = "ml" })).StatusCode);
+        // Metrics as a step records them: ann's accuracy@16 rose to 0.75 (the last value is the run's), bob's is 0.5.
+        await RecordMetricAsync(ann, "accuracy@16", 0.25, 0.75);
+        await RecordMetricAsync(bob, "accuracy@16", 0.5);
 
         var page = await SignedInPageAsync();
         try
@@ -51,6 +56,12 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         Assert.Equal(1, await page.Locator("table.runs tbody tr").CountAsync());
         Assert.Equal("team=ml", await page.InnerTextAsync($"tr[data-run='{ann}'] td.tags span.tag"));
 
+        // A metric (the run's last value), OR and IN: only bob's 0.5 is below 0.6, and no run has who nobody or dora.
+        await SearchAsync(page, "metrics.accuracy@16 < 0.6 or params.who in (nobody, dora)");
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{ann}')", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+        await page.WaitForSelectorAsync($"a.run-link:has-text('{bob}')");
+        Assert.Equal(1, await page.Locator("table.runs tbody tr").CountAsync());
+
         // A query that cannot be read says where and why; the table empties, the page keeps working.
         await SearchAsync(page, "params.who <");
         Assert.Equal("search, column 13: expected a value after params.who <, found the end of the query",
@@ -68,6 +79,17 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort='params.who'])", "aria-sort"));
         await page.ClickAsync("button[data-sort='params.who']");
         await WaitFirstRowAsync(page, bob);
+
+        // A metric column: each run's last value, sorted highest first on the first click, then lowest first.
+        await page.CheckAsync("input[data-column='metrics.accuracy@16']");
+        await page.WaitForSelectorAsync($"tr[data-run='{ann}'] td[data-column='metrics.accuracy@16']:text-is('0.75')");
+        Assert.Equal("0.5", await page.InnerTextAsync($"tr[data-run='{bob}'] td[data-column='metrics.accuracy@16']"));
+        await page.ClickAsync("button[data-sort='metrics.accuracy@16']");
+        await WaitFirstRowAsync(page, ann);
+        Assert.Equal("descending", await page.GetAttributeAsync("th:has(button[data-sort='metrics.accuracy@16'])", "aria-sort"));
+        await page.ClickAsync("button[data-sort='metrics.accuracy@16']");
+        await WaitFirstRowAsync(page, bob);
+        Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort='metrics.accuracy@16'])", "aria-sort"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-columns-sorted"), FullPage = true });
 
         // The picked column is remembered across visits; a run started elsewhere appears without a reload.
@@ -109,6 +131,14 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         await page.WaitForSelectorAsync($"a.run-link:has-text('{started}')");
         Assert.Equal(1, await page.Locator("table.runs tbody tr").CountAsync());
         Assert.Equal("admin", await page.InnerTextAsync($"tr[data-run='{started}'] td.started-by"));
+    }
+
+    private async Task RecordMetricAsync(string runId, string key, params double[] values)
+    {
+        await using var db = Server.Get<DatabaseFactory>().Create();
+        var step = await db.StepRuns.AsNoTracking().FirstAsync(s => s.RunId == runId && s.StepId == "greet");
+        db.Metrics.AddRange(values.Select((v, i) => new MetricRecord { StepRunId = step.Id, RunId = runId, Key = key, Step = i + 1, Value = v }));
+        await db.SaveChangesAsync();
     }
 
     private static async Task SearchAsync(IPage page, string query)
