@@ -156,7 +156,9 @@ internal sealed class CpuDecodeStep
             for (; o + 4 <= outs; o += 4)
             {
                 nuint w0 = (nuint)(o * ins), w1 = w0 + (nuint)ins, w2 = w1 + (nuint)ins, w3 = w2 + (nuint)ins;
-                for (int r = 0; r < rows; r++)
+                int r = 0;
+                for (; r + 2 <= rows; r += 2) Block(ref wRef, w0, w1, w2, w3, ref xRef, (nuint)(r * ins), (nuint)ins, y.AsSpan(r * outs + o, 4), y.AsSpan((r + 1) * outs + o, 4), bias, o);
+                for (; r < rows; r++)
                 {
                     nuint xr = (nuint)(r * ins);
                     Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -183,6 +185,38 @@ internal sealed class CpuDecodeStep
             float add = bias is null ? 0f : bias[o];
             for (int r = 0; r < rows; r++) y[r * outs + o] = TensorPrimitives.Dot(wo, xs.Slice(r * ins, ins)) + add;
         }
+    }
+
+    /// <summary>
+    /// Four weight rows against two input rows (<paramref name="x0"/> and the next): eight independent FMA chains, each
+    /// weight vector loaded once for both rows — enough chains to keep both FMA units busy when rows are batched.
+    /// </summary>
+    private static void Block(ref float wRef, nuint w0, nuint w1, nuint w2, nuint w3, ref float xRef, nuint x0, nuint ins,
+        Span<float> y0, Span<float> y1, float[]? bias, int o)
+    {
+        nuint n = (nuint)Vector<float>.Count, x1 = x0 + ins;
+        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        for (nuint i = 0; i < ins; i += n)
+        {
+            var u = Vector.LoadUnsafe(ref xRef, x0 + i);
+            var v = Vector.LoadUnsafe(ref xRef, x1 + i);
+            var k = Vector.LoadUnsafe(ref wRef, w0 + i);
+            a0 = Vector.FusedMultiplyAdd(k, u, a0);
+            b0 = Vector.FusedMultiplyAdd(k, v, b0);
+            k = Vector.LoadUnsafe(ref wRef, w1 + i);
+            a1 = Vector.FusedMultiplyAdd(k, u, a1);
+            b1 = Vector.FusedMultiplyAdd(k, v, b1);
+            k = Vector.LoadUnsafe(ref wRef, w2 + i);
+            a2 = Vector.FusedMultiplyAdd(k, u, a2);
+            b2 = Vector.FusedMultiplyAdd(k, v, b2);
+            k = Vector.LoadUnsafe(ref wRef, w3 + i);
+            a3 = Vector.FusedMultiplyAdd(k, u, a3);
+            b3 = Vector.FusedMultiplyAdd(k, v, b3);
+        }
+        float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
+        if (bias is not null) (c0, c1, c2, c3) = (bias[o], bias[o + 1], bias[o + 2], bias[o + 3]);
+        (y0[0], y0[1], y0[2], y0[3]) = (Vector.Sum(a0) + c0, Vector.Sum(a1) + c1, Vector.Sum(a2) + c2, Vector.Sum(a3) + c3);
+        (y1[0], y1[1], y1[2], y1[3]) = (Vector.Sum(b0) + c0, Vector.Sum(b1) + c1, Vector.Sum(b2) + c2, Vector.Sum(b3) + c3);
     }
 
     /// <summary>Rotary in place, as <c>Rotary.Apply</c>: x·cos + roll(x, D/2)·sin′ at <paramref name="position"/>.</summary>
