@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace T1.Server.Tests.Portal.Artifacts;
 
-/// <summary>From the run page into a checkpoint and an evaluation report, in Chromium: tree, previews, downloads.</summary>
+/// <summary>From the run page into a checkpoint and an evaluation report, in Chromium: tree, previews (safetensors, text, PNG, JSON lines, JSON), a file's and the folder's downloads.</summary>
 public sealed class ArtifactBrowserTests() : PortalBrowserTest(requireLogin: false)
 {
     [Fact]
@@ -26,6 +26,14 @@ public sealed class ArtifactBrowserTests() : PortalBrowserTest(requireLogin: fal
             Assert.Equal(["[8, 16]", "[16, 8]", "[8]"], await page.Locator("table.tensors td:nth-child(3)").AllInnerTextsAsync());
             Assert.Equal("BF16", await page.InnerTextAsync("table.tensors tr[data-tensor='lm_head.weight'] td:nth-child(2)"));
             await ShotAsync(page, "10-artifact-checkpoint");
+
+            // A text file of a subfolder: previewed as text, and its download link gives the file itself.
+            await page.ClickAsync("a.file-link[data-path='tokenizer/merges.txt']");
+            await page.WaitForSelectorAsync(".preview[data-kind='Text'][data-path='tokenizer/merges.txt'] pre.preview-text");
+            Assert.Equal("#version: 0.2\nh e\nhe llo", (await page.InnerTextAsync("pre.preview-text")).TrimEnd());
+            var file = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync(".preview a.download"));
+            Assert.Equal("merges.txt", file.SuggestedFilename);
+            Assert.Equal("#version: 0.2\nh e\nhe llo\n", await File.ReadAllTextAsync((await file.PathAsync())!));
 
             // Evaluation report: the PNG chart loads, traces.jsonl is a table with the verifier's verdicts.
             await page.GotoAsync($"{Server.Address}/runs/{run.RunId}");
