@@ -25,6 +25,14 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         // Metrics as a step records them: ann's accuracy@16 rose to 0.75 (the last value is the run's), bob's is 0.5.
         await RecordMetricAsync(ann, "accuracy@16", 0.25, 0.75);
         await RecordMetricAsync(bob, "accuracy@16", 0.5);
+        // Two finished runs of known durations (no params, metrics or tags, so no search or column below matches them): 2 h and 0 s.
+        await using (var db = Server.Get<DatabaseFactory>().Create())
+        {
+            var now = DateTime.UtcNow;
+            foreach (var (id, created, finished) in new[] { ("longrun01", now.AddHours(-3), now.AddHours(-1)), ("instant01", now.AddHours(-2), now.AddHours(-2)) })
+                db.Runs.Add(new RunRecord { Id = id, WorkflowName = "hello", DefinitionVersion = 1, Status = RunStatus.Succeeded, Trigger = RunTrigger.Api, ParamsJson = "{}", CreatedAt = created, FinishedAt = finished });
+            await db.SaveChangesAsync();
+        }
 
         var page = await SignedInPageAsync();
         try
@@ -90,6 +98,14 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         await page.ClickAsync("button[data-sort='metrics.accuracy@16']");
         await WaitFirstRowAsync(page, bob);
         Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort='metrics.accuracy@16'])", "aria-sort"));
+
+        // Duration: longest first on the first click, then shortest first.
+        await page.ClickAsync("button[data-sort='duration']");
+        await WaitFirstRowAsync(page, "longrun01");
+        Assert.Equal("descending", await page.GetAttributeAsync("th:has(button[data-sort='duration'])", "aria-sort"));
+        await page.ClickAsync("button[data-sort='duration']");
+        await WaitFirstRowAsync(page, "instant01");
+        Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort='duration'])", "aria-sort"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-columns-sorted"), FullPage = true });
 
         // The picked column is remembered across visits; a run started elsewhere appears without a reload.
