@@ -8,9 +8,10 @@ namespace T1.Server.Tests.Registry;
 public sealed class ModelVersionBrowserTests() : PortalBrowserTest(requireLogin: false)
 {
     [Fact]
-    public async Task VersionPage_ShowsLineage_AndAnAliasSetThere_AppearsWithItsMove()
+    public async Task VersionPage_ShowsLineage_AndAnAliasSetThere_AppearsWithItsMove_NextToThePromotionsMove()
     {
-        await RegistryFixture.StoreAsync(Server);
+        var promotion = await RegistryFixture.StoreAsync(Server);
+        Assert.StartsWith("first version with an evaluation: promoted (accuracy@64 = ", promotion.Decision.Reason);
         var page = await NewPageAsync();
         try
         {
@@ -37,6 +38,10 @@ public sealed class ModelVersionBrowserTests() : PortalBrowserTest(requireLogin:
             await Browser.WaitInteractiveAsync(page);
             var move = await page.Locator("table.alias-history tr[data-alias='staging'] td").AllInnerTextsAsync();
             Assert.Equal(["staging", "—", "v1", "local", "shadow traffic first"], move.Skip(1));
+            // The champion was moved by the run's promote step: who is that step, why is its decision's reason (marked as a promotion), when is the decision's time.
+            var promoted = await page.Locator("table.alias-history tr[data-alias='champion'] td").AllInnerTextsAsync();
+            Assert.Equal([promotion.Decision.DecidedAt.ToString("yyyy-MM-dd HH:mm:ss"), "champion", "—", "v1", "run lineagerun01 step 'promote'", promotion.Decision.Reason + " (promotion)"], promoted);
+            Assert.Equal(promotion.Decision.Reason, await page.InnerTextAsync("table.decisions tbody tr td:nth-child(9)"));
             await ShotAsync(page, "15-models-aliases");
         }
         catch
