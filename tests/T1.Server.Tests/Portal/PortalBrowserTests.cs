@@ -11,7 +11,7 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         var page = await NewPageAsync();
         await page.GotoAsync(Server.Address + "/");
         Assert.Contains("/login", page.Url);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("01-login"), FullPage = true });
+        await ShotAsync(page, "01-login");
         await SignInAsync(page);
         Assert.Contains("admin", await page.InnerTextAsync("#who"));
         return page;
@@ -32,7 +32,7 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         }
         catch
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("failure-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
+            await FailureShotAsync(page, "portal");
             throw;
         }
     }
@@ -41,7 +41,7 @@ public sealed class PortalBrowserTests : PortalBrowserTest
     {
         // Runs: the API-started run is listed; start another from the portal.
         await page.WaitForSelectorAsync($"a.run-link:has-text('{earlier}')");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("02-runs"), FullPage = true });
+        await ShotAsync(page, "02-runs");
         await page.SelectOptionAsync("#start-definition", new SelectOptionValue { Label = "hello v1" });
         await page.ClickAsync("#start-run");
         // Blazor navigates inside the document (no load event): wait for the URL to commit, then for the run page.
@@ -74,7 +74,7 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         await page.ClickAsync("tr[data-step='nap-short'] button.step-link");
         await page.WaitForSelectorAsync("#step-logs");
         Assert.Contains("nap-short", await page.InnerTextAsync("h2:has-text('Logs of')"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("03-run"), FullPage = true });
+        await ShotAsync(page, "03-run");
 
         // Compare the two runs: the param that differs is highlighted; charts overlay one line per run.
         await page.GotoAsync($"{Server.Address}/compare?runs={earlier},{started}");
@@ -92,16 +92,16 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         Assert.Equal(["300ms", "500ms"], await page.Locator("table.params tr[data-key='steps.nap-short.with.duration'] td").AllInnerTextsAsync());
         Assert.DoesNotContain("${{", await page.InnerTextAsync("table.params"));
         Assert.Equal(0, await page.Locator("#mixed-workflows").CountAsync());
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("04-compare"), FullPage = true });
+        await ShotAsync(page, "04-compare");
 
         // Schedules (cron in words) and the Hangfire dashboard behind the same login.
         await page.GotoAsync(Server.Address + "/schedules");
         await Browser.WaitInteractiveAsync(page);
         Assert.Contains("at 03:30 on weekdays", await page.InnerTextAsync("tr[data-workflow='nightly-hello'] td.cron-words"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("05-schedules"), FullPage = true });
+        await ShotAsync(page, "05-schedules");
         var dashboard = await page.GotoAsync(Server.Address + "/hangfire");
         Assert.Equal(200, dashboard!.Status);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("06-hangfire"), FullPage = true });
+        await ShotAsync(page, "06-hangfire");
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         Assert.Contains("cut at budget 128", await cells.Nth(1).InnerTextAsync()); // the largest budget is shown first
         Assert.Contains("correct", await cells.Nth(2).InnerTextAsync());
         Assert.Contains("<think>", await cells.Nth(2).InnerTextAsync());
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("07-traces"), FullPage = true });
+        await ShotAsync(page, "07-traces");
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         Assert.StartsWith("promoted", decision);
         Assert.Contains("tiny-reasoner", decision);
         Assert.Contains("v2 · champion now v2 — better at budget 256: 0.6 > 0.4", decision);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("08-run-evaluation"), FullPage = true });
+        await ShotAsync(page, "08-run-evaluation");
 
         await rl.Locator("a.traces-link").ClickAsync();
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/traces\\?b="), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
@@ -176,6 +176,14 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         Assert.Equal(4, curves.Count);
         Assert.All(curves, line => Assert.NotEmpty(line.X));
         Assert.Contains("evalfixture01 · eval-sft", await chart.Locator("g.legend").TextContentAsync());
+        // The legend (two rows here) keeps clear of the x axis title and of the plot area.
+        var legend = await chart.Locator("g.legend").BoundingBoxAsync();
+        foreach (var other in new[] { "text.xtitle", "rect.nsewdrag" })
+        {
+            var box = await chart.Locator(other).BoundingBoxAsync();
+            Assert.False(legend!.Y < box!.Y + box.Height && box.Y < legend.Y + legend.Height && legend.X < box.X + box.Width && box.X < legend.X + legend.Width,
+                $"the legend ({legend.X}, {legend.Y}, {legend.Width} × {legend.Height}) overlaps {other} ({box.X}, {box.Y}, {box.Width} × {box.Height})");
+        }
         Assert.Contains("80.0% at 256", await page.InnerTextAsync($"table.budget-summary tr[data-run='{second}'][data-step='eval-rl']"));
         // The overlaid curves carry their reports' 95 % intervals as error bars (sft's reports have them, rl's do not), and the table says them.
         foreach (var line in curves)
@@ -189,7 +197,7 @@ public sealed class PortalBrowserTests : PortalBrowserTest
             else Assert.Null(line.ErrorPlus);
         }
         Assert.Contains("20.0% [10.0%, 35.0%]", await page.InnerTextAsync($"table.budget-summary tr[data-run='{first}'][data-step='eval-sft']"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("09-compare-budgets"), FullPage = true });
+        await ShotAsync(page, "09-compare-budgets");
     }
 
     [Fact]

@@ -80,7 +80,13 @@ public static class MetricTraces
             XAxis = [xAxis],
             YAxis = [yAxis],
             ShowLegend = series.Count > 1,
-            Legend = [new Legend { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, Y = -0.25m }],
+            // Above the plot, left-aligned: below it, a legend of two rows or more ran into the x axis title. Plotly widens the top margin to fit it.
+            Legend = [new Legend
+            {
+                Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H,
+                X = 0, XAnchor = Plotly.Blazor.LayoutLib.LegendLib.XAnchorEnum.Left,
+                Y = 1.02m, YAnchor = Plotly.Blazor.LayoutLib.LegendLib.YAnchorEnum.Bottom,
+            }],
             HoverMode = HoverModeEnum.X,
         };
     }
