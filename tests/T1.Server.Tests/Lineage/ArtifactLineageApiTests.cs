@@ -2,28 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using T1.Server.Auth;
-using T1.Server.Tests.Portal;
 using T1.Server.Tests.Registry;
 
 namespace T1.Server.Tests.Lineage;
 
 /// <summary>GET /api/artifacts/{sha256}/lineage over the run RegistryFixture records (synth → sft → rl → eval-rl → promote).</summary>
-public sealed class ArtifactLineageApiTests : IAsyncLifetime
+public sealed class ArtifactLineageApiTests : RegistryApiTest
 {
-    private PortalServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PortalServer.StartAsync();
-        await RegistryFixture.StoreAsync(_server);
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task RlCheckpoint_MadeByRl_FromTheSftCheckpoint_UsedByItsEvaluation_AndRegisteredAsTinyV1()
     {
-        using var viewer = _server.Client(await _server.KeyAsync(Roles.Viewer));
+        using var viewer = Server.Client(await Server.KeyAsync(Roles.Viewer));
         var graph = (await viewer.GetFromJsonAsync<JsonObject>($"/api/artifacts/{RegistryFixture.Rl}/lineage"))!;
 
         Assert.Equal("checkpoint", graph["artifact"]!["kind"]!.ToString());
@@ -43,7 +32,7 @@ public sealed class ArtifactLineageApiTests : IAsyncLifetime
     [Fact]
     public async Task Dataset_IsUsedBySftAndRl_AndTheReportByTheModelVersion()
     {
-        using var viewer = _server.Client(await _server.KeyAsync(Roles.Viewer));
+        using var viewer = Server.Client(await Server.KeyAsync(Roles.Viewer));
         var dataset = (await viewer.GetFromJsonAsync<JsonObject>($"/api/artifacts/{RegistryFixture.Dataset}/lineage"))!;
         Assert.Equal(["rl", "sft"], dataset["used_by"]!.AsArray().Select(s => s!["step_id"]!.ToString()).Order());
         Assert.Empty(dataset["made_by"]![0]!["artifacts"]!.AsArray());
@@ -56,7 +45,7 @@ public sealed class ArtifactLineageApiTests : IAsyncLifetime
     [Fact]
     public async Task UnknownOrMalformedId_IsAProblemSayingWhatToDo()
     {
-        using var viewer = _server.Client(await _server.KeyAsync(Roles.Viewer));
+        using var viewer = Server.Client(await Server.KeyAsync(Roles.Viewer));
         var unknown = new string('0', 64);
         var missing = await viewer.GetAsync($"/api/artifacts/{unknown}/lineage");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
@@ -65,7 +54,7 @@ public sealed class ArtifactLineageApiTests : IAsyncLifetime
         var bad = await viewer.GetAsync("/api/artifacts/XYZ/lineage");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("'XYZ' is not 64 lowercase hex digits.", (await bad.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.ToString());
-        using var anonymous = _server.Client(null);
+        using var anonymous = Server.Client(null);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/artifacts/{RegistryFixture.Rl}/lineage")).StatusCode);
     }
 }

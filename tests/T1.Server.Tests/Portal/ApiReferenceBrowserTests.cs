@@ -3,20 +3,17 @@ using Microsoft.Playwright;
 namespace T1.Server.Tests.Portal;
 
 /// <summary>The API reference page (Scalar) in Chromium works offline: it renders the operations and asks nothing of the internet.</summary>
-public sealed class ApiReferenceBrowserTests
+public sealed class ApiReferenceBrowserTests() : PortalBrowserTest(requireLogin: false)
 {
     [Fact]
     public async Task ScalarPage_RendersTheOperations_WithoutAnyRequestLeavingTheServer()
     {
-        await using var server = await PortalServer.StartAsync(requireLogin: false);
-        await using var browser = await Browser.LaunchAsync();
-        var page = await browser.Instance.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        page.SetDefaultTimeout(30_000);
+        var page = await NewPageAsync();
         var outside = new List<string>();
         // Everything not addressed to this server is recorded and refused, as it would fail on a machine without internet.
         await page.RouteAsync("**/*", async route =>
         {
-            if (route.Request.Url.StartsWith(server.Address, StringComparison.Ordinal) || route.Request.Url.StartsWith("data:", StringComparison.Ordinal))
+            if (route.Request.Url.StartsWith(Server.Address, StringComparison.Ordinal) || route.Request.Url.StartsWith("data:", StringComparison.Ordinal))
                 await route.ContinueAsync();
             else
             {
@@ -25,7 +22,7 @@ public sealed class ApiReferenceBrowserTests
             }
         });
 
-        await page.GotoAsync(server.Address + "/scalar/v1");
+        await page.GotoAsync(Server.Address + "/scalar/v1");
         try
         {
             await page.GetByText("T1 Platform API").First.WaitForAsync();
@@ -33,11 +30,11 @@ public sealed class ApiReferenceBrowserTests
         }
         catch (TimeoutException)
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("failure-api-reference"), FullPage = false });
+            await FailureShotAsync(page, "api-reference");
             Assert.Fail("the API reference did not render; requests that left the server: " + string.Join(", ", outside));
         }
         await page.WaitForTimeoutAsync(1500); // late requests (fonts, telemetry) would come after the first render
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("13-api-reference"), FullPage = false });
+        await ShotAsync(page, "13-api-reference", fullPage: false);
 
         Assert.True(outside.Count == 0, "requests left the server: " + string.Join(", ", outside));
     }

@@ -2,27 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using T1.Server.Auth;
-using T1.Server.Tests.Portal;
 
 namespace T1.Server.Tests.Registry;
 
 /// <summary>Aliases, version lineage and resolving over HTTP, with the roles they need.</summary>
-public sealed class ModelAliasApiTests : IAsyncLifetime
+public sealed class ModelAliasApiTests : RegistryApiTest
 {
-    private PortalServer _server = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PortalServer.StartAsync();
-        await RegistryFixture.StoreAsync(_server);
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Operator_SetsStaging_HistorySaysWhoAndWhy_ButCannotMoveTheChampion()
     {
-        using var op = _server.Client(await _server.KeyAsync(Roles.Operator));
+        using var op = Server.Client(await Server.KeyAsync(Roles.Operator));
         var set = await op.PutAsJsonAsync("/api/models/tiny/aliases/staging", new { version = 1, reason = "canary" });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
 
@@ -42,7 +31,7 @@ public sealed class ModelAliasApiTests : IAsyncLifetime
         var resolved = (await op.GetFromJsonAsync<JsonObject>("/api/models/resolve?reference=tiny@staging"))!;
         Assert.Equal($"t1://artifacts/{RegistryFixture.Rl}", resolved["checkpoint"]!.GetValue<string>());
 
-        using var viewer = _server.Client(await _server.KeyAsync(Roles.Viewer));
+        using var viewer = Server.Client(await Server.KeyAsync(Roles.Viewer));
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.DeleteAsync("/api/models/tiny/aliases/staging")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await op.DeleteAsync("/api/models/tiny/aliases/staging?reason=done")).StatusCode);
     }
@@ -50,7 +39,7 @@ public sealed class ModelAliasApiTests : IAsyncLifetime
     [Fact]
     public async Task VersionPage_GivesTheLineage_AndPatchSetsDescriptionTagsArchive()
     {
-        using var op = _server.Client(await _server.KeyAsync(Roles.Operator));
+        using var op = Server.Client(await Server.KeyAsync(Roles.Operator));
         var details = (await op.GetFromJsonAsync<JsonObject>("/api/models/tiny/versions/1"))!;
         var lineage = details["lineage"] ?? throw new Xunit.Sdk.XunitException(details.ToJsonString());
         Assert.Equal(("rl", "lineagerun01"), (lineage["checkpoint"]!["step_id"]!.GetValue<string>(), lineage["checkpoint"]!["run_id"]!.GetValue<string>()));

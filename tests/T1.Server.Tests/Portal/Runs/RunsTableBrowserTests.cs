@@ -41,7 +41,7 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         }
         catch
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("failure-runs-" + DateTime.UtcNow.ToString("HHmmss")), FullPage = true });
+            await FailureShotAsync(page, "runs");
             throw;
         }
     }
@@ -57,7 +57,7 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         Assert.Equal(1, await page.Locator("table.runs tbody tr").CountAsync());
         Assert.Contains("q=params.who", Uri.UnescapeDataString(page.Url).Replace('+', ' ').Replace(" ", ""));
         Assert.Equal("1–1 of 1 runs", await page.InnerTextAsync("#runs-count"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-search"), FullPage = true });
+        await ShotAsync(page, "runs-search");
 
         await SearchAsync(page, "tags.team = ml");
         await page.WaitForSelectorAsync($"a.run-link:has-text('{ann}')");
@@ -74,7 +74,7 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         await SearchAsync(page, "params.who <");
         Assert.Equal("search, column 13: expected a value after params.who <, found the end of the query",
             await page.InnerTextAsync("#search-error"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-search-error"), FullPage = true });
+        await ShotAsync(page, "runs-search-error");
 
         // Columns: pick params.who; sort by it both ways.
         await page.ClickAsync("#search-clear");
@@ -106,7 +106,7 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         await page.ClickAsync("button[data-sort='duration']");
         await WaitFirstRowAsync(page, "instant01");
         Assert.Equal("ascending", await page.GetAttributeAsync("th:has(button[data-sort='duration'])", "aria-sort"));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-columns-sorted"), FullPage = true });
+        await ShotAsync(page, "runs-columns-sorted");
 
         // The picked column is remembered across visits; a run started elsewhere appears without a reload.
         await page.ReloadAsync();
@@ -123,7 +123,7 @@ public sealed class RunsTableBrowserTests : PortalBrowserTest
         await page.WaitForSelectorAsync("#params-dialog");
         Assert.Equal("world", await page.InputValueAsync("input[data-param='who']"));
         await page.FillAsync("input[data-param='who']", "dora");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Browser.ScreenshotPath("runs-run-with-params"), FullPage = true });
+        await ShotAsync(page, "runs-run-with-params");
         await page.ClickAsync("#params-start");
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[0-9a-z]+$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         await page.WaitForSelectorAsync("#run-status");
