@@ -18,6 +18,9 @@ public sealed class ModelVersionBrowserTests() : PortalBrowserTest(requireLogin:
             await page.GotoAsync(Server.Address + "/models/tiny");
             await Browser.WaitInteractiveAsync(page);
             Assert.Equal("champion", await page.InnerTextAsync("tr[data-version='1'] td.aliases"));
+            // One budget: its accuracy is a number in the table, and no one-dot chart is drawn.
+            Assert.Equal("@64: 0.4", await page.InnerTextAsync("tr[data-version='1'] td:nth-child(3)"));
+            Assert.Equal(0, await page.Locator("div.charts").CountAsync());
             await page.ClickAsync("tr[data-version='1'] a.version-link");
             await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/models/tiny/versions/1$"), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await Browser.WaitInteractiveAsync(page);
