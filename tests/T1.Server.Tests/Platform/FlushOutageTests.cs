@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using T1.Server.Hosting;
 using T1.Storage.Database;
 using T1.Workflows.Engine;
 
@@ -14,14 +15,8 @@ public sealed class FlushOutageTests
     [Fact]
     public async Task FlushDuringPostgresStop_Fails_KeepsItsBatch_AndTheNextFlushWritesItOnce()
     {
-        await using var p = await PlatformHarness.StartAsync(postgres: true, worker: false,
-            configure: o => o.Database.RetryFor = TimeSpan.FromSeconds(3)); // fail the flush soon instead of riding the outage out
-        var (runId, fence) = await HeldAttemptAsync(p);
-        var metrics = new DbMetricSink(p.Get<DatabaseFactory>(), fence);
-        var log = new DbStepLog(p.Get<DatabaseFactory>(), fence);
-        metrics.Log("loss", 1, 0.5);
-        metrics.Log("loss", 2, 0.4);
-        log.Info("line 1");
+        await using var held = await Buffered.StartAsync(o => o.Database.RetryFor = TimeSpan.FromSeconds(3)); // fail the flush soon instead of riding the outage out
+        var (p, runId, metrics, log) = (held.Platform, held.RunId, held.Metrics, held.Log);
 
         await Outage.StopAsync(Outage.Postgres);
         try
@@ -57,13 +52,8 @@ public sealed class FlushOutageTests
         // What ended a PostgreSQL-restart chaos run with its last points missing: the heartbeat's flush had taken every
         // buffered point and was riding out the outage; the attempt's last flush found the buffer empty and returned;
         // the heartbeat was then stopped, its flush cancelled, and the points it put back were never written.
-        await using var p = await PlatformHarness.StartAsync(postgres: true, worker: false); // flushes ride the outage out
-        var (run, fence) = await HeldAttemptAsync(p);
-        var metrics = new DbMetricSink(p.Get<DatabaseFactory>(), fence);
-        var log = new DbStepLog(p.Get<DatabaseFactory>(), fence);
-        metrics.Log("loss", 1, 0.5);
-        metrics.Log("loss", 2, 0.4);
-        log.Info("line 1");
+        await using var held = await Buffered.StartAsync(); // flushes ride the outage out
+        var (p, run, metrics, log) = (held.Platform, held.RunId, held.Metrics, held.Log);
 
         await Outage.StopAsync(Outage.Postgres);
         var back = Task.Run(async () => { await Task.Delay(TimeSpan.FromSeconds(3)); await Outage.StartAsync(Outage.Postgres); });
@@ -89,22 +79,39 @@ public sealed class FlushOutageTests
         Assert.Equal(["line 1"], await db.StepLogs.Where(l => l.RunId == run).Select(l => l.Message).ToListAsync());
     }
 
-    /// <summary>A queued sleep step, held by the test as a worker's attempt would hold it (no worker runs).</summary>
-    private static async Task<(string Run, AttemptFence Fence)> HeldAttemptAsync(PlatformHarness p)
+    /// <summary>
+    /// A platform on PostgreSQL with a queued sleep step held by the test as a worker's attempt would hold it (no worker
+    /// runs), and that attempt's metric sink and log with points 1 and 2 of "loss" and "line 1" buffered.
+    /// </summary>
+    private sealed record Buffered(PlatformHarness Platform, string RunId, DbMetricSink Metrics, DbStepLog Log) : IAsyncDisposable
     {
-        var run = await p.StartAsync("""
-            name: flushes
-            steps:
-              - id: train
-                uses: sleep
-                queue: cpu
-                with: { duration: 1s }
-            """);
-        await p.WaitForStepAsync(run.Id, "train", StepStatus.Queued);
-        await using var db = p.Get<DatabaseFactory>().Create();
-        var step = await db.StepRuns.SingleAsync(s => s.RunId == run.Id);
-        await db.StepRuns.Where(s => s.Id == step.Id).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Status, StepStatus.Running).SetProperty(s => s.AttemptToken, "flush-test").SetProperty(s => s.Attempt, 1));
-        return (run.Id, new AttemptFence(step.Id, run.Id, "train", "flush-test", 1));
+        public static async Task<Buffered> StartAsync(Action<T1Options>? configure = null)
+        {
+            var p = await PlatformHarness.StartAsync(postgres: true, worker: false, configure: configure);
+            var run = await p.StartAsync("""
+                name: flushes
+                steps:
+                  - id: train
+                    uses: sleep
+                    queue: cpu
+                    with: { duration: 1s }
+                """);
+            await p.WaitForStepAsync(run.Id, "train", StepStatus.Queued);
+            AttemptFence fence;
+            await using (var db = p.Get<DatabaseFactory>().Create())
+            {
+                var step = await db.StepRuns.SingleAsync(s => s.RunId == run.Id);
+                await db.StepRuns.Where(s => s.Id == step.Id).ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.Status, StepStatus.Running).SetProperty(s => s.AttemptToken, "flush-test").SetProperty(s => s.Attempt, 1));
+                fence = new AttemptFence(step.Id, run.Id, "train", "flush-test", 1);
+            }
+            var buffered = new Buffered(p, run.Id, new DbMetricSink(p.Get<DatabaseFactory>(), fence), new DbStepLog(p.Get<DatabaseFactory>(), fence));
+            buffered.Metrics.Log("loss", 1, 0.5);
+            buffered.Metrics.Log("loss", 2, 0.4);
+            buffered.Log.Info("line 1");
+            return buffered;
+        }
+
+        public ValueTask DisposeAsync() => Platform.DisposeAsync();
     }
 }
