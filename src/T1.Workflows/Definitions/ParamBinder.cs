@@ -97,7 +97,7 @@ public static class ParamBinder
         switch (kind)
         {
             case JsonValueKind.String:
-                if (Steps.ArtifactRef.TryParse(defaultValue!.GetValue<string>(), out _) && !Steps.ArtifactRef.TryParse(text.Trim(), out _))
+                if (Steps.ArtifactRef.TryParse(defaultValue!.GetValue<string>(), out _) && !Steps.ArtifactRef.TryParse(text, out _))
                     throw Mismatch(definition, name, $"an artifact reference ({Steps.ArtifactRef.Prefix}<64 hex digits>, a sha256 from `t1 show RUN`)", defaultValue, text);
                 return JsonValue.Create(text);
             case JsonValueKind.Number when defaultValue!.AsValue().TryGetValue<long>(out _):
