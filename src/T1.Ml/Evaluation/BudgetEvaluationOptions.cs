@@ -33,15 +33,19 @@ public sealed record BudgetEvaluationOptions
     /// <summary>
     /// Where a thinking longer than the budget is cut: <see cref="CutAtToken"/> keeps exactly its first B tokens;
     /// <see cref="CutAtLine"/> keeps the complete lines among them and drops a half-written last line, so the
-    /// forced answer never reads a half-written number ("x=18/" answered as 18).
+    /// forced answer never reads a half-written number ("x=18/" answered as 18); <see cref="CutAtCheck"/> keeps the
+    /// lines up to the last complete <c>Check:</c> line, so the forced answer never follows an unchecked attempt.
     /// </summary>
     public string CutAt { get; init; } = CutAtToken;
 
     /// <summary>Cut exactly at the budget.</summary>
-    public const string CutAtToken = "token";
+    public const string CutAtToken = Sampling.BudgetForcing.CutAtToken;
 
     /// <summary>Cut at the end of the last complete line within the budget.</summary>
-    public const string CutAtLine = "line";
+    public const string CutAtLine = Sampling.BudgetForcing.CutAtLine;
+
+    /// <summary>Cut at the end of the last complete check line within the budget (see <see cref="Sampling.BudgetForcing.CutAtCheck"/>).</summary>
+    public const string CutAtCheck = Sampling.BudgetForcing.CutAtCheck;
 
     /// <summary>Most tokens of the answer decoded after the thinking (natural or forced).</summary>
     public int MaxAnswerTokens { get; init; } = 24;
@@ -62,7 +66,7 @@ public sealed record BudgetEvaluationOptions
             throw new ArgumentException($"temperature must be > 0 for sampled pass@1 (samples: {Samples}), got {Temperature.ToString(CultureInfo.InvariantCulture)}; greedy is always evaluated, so use samples: 0 for greedy only");
         if (TopP is <= 0 or > 1) throw new ArgumentException($"top_p must be in (0, 1], got {TopP.ToString(CultureInfo.InvariantCulture)}");
         if (string.IsNullOrEmpty(AnswerPrompt)) throw new ArgumentException("answer_prompt must not be empty; the default is " + DefaultAnswerPrompt.Replace("\n", "\\n"));
-        if (CutAt is not (CutAtToken or CutAtLine)) throw new ArgumentException($"cut_at must be {CutAtToken} or {CutAtLine}, got '{CutAt}'");
+        if (!Sampling.BudgetForcing.CutModes.Contains(CutAt)) throw new ArgumentException(Sampling.BudgetForcing.CutModeError(CutAt));
         if (MaxAnswerTokens < 1) throw new ArgumentException($"max_answer_tokens must be at least 1, got {MaxAnswerTokens}");
         if (BatchSize < 1) throw new ArgumentException($"batch_size must be at least 1, got {BatchSize}");
         return this;

@@ -70,7 +70,7 @@ public sealed partial class EvaluateStep : StepHandler<EvaluateStep.Inputs>
         [StepInput(Advanced = true, Description = "Appended when the thinking is cut at a budget: closes the thinking and opens the answer.")]
         public string AnswerPrompt { get; set; } = BudgetEvaluationOptions.DefaultAnswerPrompt;
 
-        [StepInput(Advanced = true, Description = "Where a thinking longer than the budget is cut: token (exactly at the budget) or line (after the last complete line within it, so the answer never reads a half-written number).", OneOf = [BudgetEvaluationOptions.CutAtToken, BudgetEvaluationOptions.CutAtLine])]
+        [StepInput(Advanced = true, Description = "Where a thinking longer than the budget is cut: token (exactly at the budget), line (after the last complete line within it, so the answer never reads a half-written number) or check (after the last complete Check: line within it, so the answer never follows an attempt whose check was cut off).", OneOf = [BudgetEvaluationOptions.CutAtToken, BudgetEvaluationOptions.CutAtLine, BudgetEvaluationOptions.CutAtCheck])]
         public string CutAt { get; set; } = BudgetEvaluationOptions.CutAtToken;
 
         [StepInput(Advanced = true, Description = "Most tokens of the answer decoded after the thinking.")]

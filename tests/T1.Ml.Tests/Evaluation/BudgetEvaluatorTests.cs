@@ -111,10 +111,28 @@ public sealed class BudgetEvaluatorTests(MemorisedModel memorised) : IClassFixtu
     }
 
     [Fact]
-    public void CutAt_OtherThanTokenOrLine_IsRefused()
+    public void CutAtCheck_DropsTheAttemptWhoseCheckWasCutOff()
+    {
+        var model = Memorised();
+        var tok = RlTestKit.Tokenizer;
+        // The budget ends inside the Check line: line keeps the attempt, check drops it with its unfinished check.
+        int budget = tok.Encode("\nTry: 3+4=7.\nChe").Count;
+        var evaluation = new BudgetEvaluator(model, tok).Evaluate([Problems[0]],
+            new BudgetEvaluationOptions { Budgets = [budget, 64], MaxAnswerTokens = 16, CutAt = BudgetEvaluationOptions.CutAtCheck });
+        var cut = evaluation.Traces.Single(t => t.Budget == budget);
+        Assert.True(cut.Truncated);
+        Assert.Equal(1, cut.ThinkingTokens);
+        Assert.StartsWith("<think>\n</think>\nFinal answer: \\boxed{", cut.Response);
+        Assert.Equal("check", evaluation.Report.CutAt);
+        // A thinking that ends within the budget is not cut at all.
+        Assert.Equal(Trace("3+4", "7"), evaluation.Traces.Single(t => t.Budget == 64).Response);
+    }
+
+    [Fact]
+    public void CutAt_OtherThanAKnownMode_IsRefused()
     {
         var e = Assert.Throws<ArgumentException>(() => new BudgetEvaluationOptions { CutAt = "word" }.Validate());
-        Assert.Contains("cut_at must be token or line, got 'word'", e.Message);
+        Assert.Contains("cut_at must be token, line or check, got 'word'", e.Message);
     }
 
     [Fact]
