@@ -44,7 +44,7 @@ public static class DecodeSpeed
         Drain(torchEngine, ids, 16);
         if (!engine.UsesCpuFastPath) Console.WriteLine($"note: the {preset} model is too large for the managed CPU step; both engines use libtorch");
 
-        double managedStep = double.MaxValue, samplerRate = 0, engineRate = 0, torchEngineRate = 0, batchRate = 0, torchBatchRate = 0, flops = 0, opMicros = double.MaxValue, plainStep = double.MaxValue, fusedStep = double.MaxValue;
+        double managedStep = double.MaxValue, managedBatchStep = double.MaxValue, sampledRate = 0, sampledBatchRate = 0, samplerRate = 0, engineRate = 0, torchEngineRate = 0, batchRate = 0, torchBatchRate = 0, flops = 0, opMicros = double.MaxValue, plainStep = double.MaxValue, fusedStep = double.MaxValue;
         int size = 0;
         for (int r = 0; r < repeat; r++)
         {
@@ -61,11 +61,18 @@ public static class DecodeSpeed
             Drain(engine, ids, tokens, batch);
             batchRate = Math.Max(batchRate, batch * tokens / clock.Elapsed.TotalSeconds);
             clock.Restart();
+            Drain(engine, ids, tokens, 1, temperature: 1);
+            sampledRate = Math.Max(sampledRate, tokens / clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            Drain(engine, ids, tokens, batch, temperature: 1);
+            sampledBatchRate = Math.Max(sampledBatchRate, batch * tokens / clock.Elapsed.TotalSeconds);
+            clock.Restart();
             Drain(torchEngine, ids, tokens, batch);
             torchBatchRate = Math.Max(torchBatchRate, batch * tokens / clock.Elapsed.TotalSeconds);
             plainStep = Math.Min(plainStep, StepMicroseconds(plain, ids, tokens));
             fusedStep = Math.Min(fusedStep, StepMicroseconds(engine.Model, ids, tokens)); // the engine is idle: nothing else uses its model now
             if (engine.UsesCpuFastPath) managedStep = Math.Min(managedStep, ManagedStepMicroseconds(engine.Model, ids, tokens));
+            if (engine.UsesCpuFastPath) managedBatchStep = Math.Min(managedBatchStep, ManagedStepMicroseconds(engine.Model, ids, tokens, batch));
             var (f, s) = Flops.MeasureMatmul();
             if (f > flops) (flops, size) = (f, s);
             opMicros = Math.Min(opMicros, SmallOpMicroseconds());
@@ -77,6 +84,11 @@ public static class DecodeSpeed
             $"RESULT {perToken / 1e6:F2} MFLOP/token · matmul {flops / 1e9:F0} GFLOP/s ({size}³) → limit {limit:F0} tokens/s · Sampler {samplerRate:F0} tokens/s ({limit / samplerRate:F0}× below) · serving engine {engineRate:F0} tokens/s ({limit / engineRate:F1}× below) · engine with libtorch's step {torchEngineRate:F0} tokens/s ({limit / torchEngineRate:F0}× below; managed step {engineRate / torchEngineRate:F1}× faster)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT engine at batch {batch} (one request of {batch} choices): managed step {batchRate:F0} tokens/s, libtorch's step {torchBatchRate:F0} tokens/s ({batchRate / torchBatchRate:F2}×)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT engine, temperature 1 (seeded): batch 1 {sampledRate:F0} tokens/s, batch {batch} {sampledBatchRate:F0} tokens/s ({sampledBatchRate / sampledRate:F1}×); greedy batch {batch} / batch 1: {batchRate / engineRate:F1}×"));
+        if (engine.UsesCpuFastPath)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT managed step alone at batch {batch} (quickest 16-step window): {managedBatchStep:F0} µs = {batch * 1e6 / managedBatchStep:F0} tokens/s ({batch * managedStep / managedBatchStep:F1}× batch 1's tokens/s)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESULT model step (forward of one token with the KV cache, argmax, host read): separate projections {plainStep:F0} µs, fused {fusedStep:F0} µs ({plainStep / fusedStep:F2}×)"));
         if (engine.UsesCpuFastPath)
@@ -110,20 +122,25 @@ public static class DecodeSpeed
     /// Time of one <see cref="CpuDecodeStep"/> step of <paramref name="model"/> after a libtorch prefill, the token chosen
     /// by a managed argmax: the mean of the quickest window of 16 steps (so an optimistic figure for the step alone).
     /// </summary>
-    private static double ManagedStepMicroseconds(DecoderLM model, IReadOnlyList<int> prompt, int tokens)
+    private static double ManagedStepMicroseconds(DecoderLM model, IReadOnlyList<int> prompt, int tokens, int rows = 1)
     {
         using var noGrad = torch.no_grad();
         using var outer = torch.NewDisposeScope();
         var step = CpuDecodeStep.TryCreate(model)!;
-        using var cache = model.NewCache(1, prompt.Count + tokens + 1);
-        var logits = model.Forward(torch.tensor(prompt.Select(i => (long)i).ToArray(), [1, prompt.Count]), cache, lastOnly: true); // (1, 1, V)
-        long[] next = [logits.argmax(-1).item<long>()];
+        using var cache = model.NewCache(rows, prompt.Count + tokens + 1);
+        var logits = model.Forward(torch.tensor(prompt.Select(i => (long)i).ToArray(), [1, prompt.Count]).expand(rows, -1).contiguous(), cache, lastOnly: true); // (rows, 1, V)
+        long[] next = logits.argmax(-1).reshape(-1).data<long>().ToArray();
+        int V = model.Config.VocabSize;
         double best = double.MaxValue; // the quietest window of 16 steps: on a loaded machine a whole run is rarely uninterrupted
         for (int i = 0; i < tokens; i += 16)
         {
             var clock = Stopwatch.StartNew();
-            for (int j = i; j < Math.Min(tokens, i + 16); j++) next[0] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(step.StepToHost(cache, next)); // (V) → token
-            best = Math.Min(best, clock.Elapsed.TotalMicroseconds / (Math.Min(tokens, i + 16) - i));
+            for (int j = i; j < Math.Min(tokens, i + 16); j++)
+            {
+                var host = step.StepToHost(cache, next); // (rows × V) → tokens
+                for (int r = 0; r < rows; r++) next[r] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(host.AsSpan(r * V, V));
+            }
+            best = Math.Min(best, clock.Elapsed.TotalMicroseconds / (Math.Min(tokens, i + 16) - i)); // per step (rows tokens)
         }
         return best;
     }
@@ -143,9 +160,9 @@ public static class DecodeSpeed
         return clock.Elapsed.TotalMicroseconds / ops;
     }
 
-    private static void Drain(DecodeEngine engine, IReadOnlyList<int> prompt, int tokens, int choices = 1)
+    private static void Drain(DecodeEngine engine, IReadOnlyList<int> prompt, int tokens, int choices = 1, double temperature = 0)
     {
-        var reader = engine.Submit(new DecodeRequest { Prompt = prompt, Temperature = 0, MaxTokens = tokens, IgnoreEos = true, Choices = choices });
+        var reader = engine.Submit(new DecodeRequest { Prompt = prompt, Temperature = temperature, MaxTokens = tokens, IgnoreEos = true, Choices = choices, Seed = 1 });
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) while (reader.TryRead(out _)) { }
     }
 }

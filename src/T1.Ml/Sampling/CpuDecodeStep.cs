@@ -87,7 +87,7 @@ internal sealed class CpuDecodeStep
             var keys = MemoryMarshal.Cast<byte, float>(cache.Keys[l].bytes);     // (B, KV, slots, D)
             var values = MemoryMarshal.Cast<byte, float>(cache.Values[l].bytes); // (B, KV, slots, D)
             Norm(_x, w.InputNorm, _h, b);
-            MatMul(w.Qkv, w.QkvBias, _h, _qkv, b, n, C);
+            w.Qkv.Multiply(w.QkvBias, _h, _qkv, b);
             for (int r = 0; r < b; r++)
             {
                 var qkv = _qkv.AsSpan(r * n, n);
@@ -105,10 +105,10 @@ internal sealed class CpuDecodeStep
                         padded ? valid.Slice(r * slots, S) : default, _att.AsSpan((r * H + head) * D, D), S, D);
                 }
             }
-            MatMul(w.O, null, _att, _o, b, C, H * D);
+            w.O.Multiply(null, _att, _o, b);
             TensorPrimitives.Add(_x.AsSpan(0, b * C), _o.AsSpan(0, b * C), _x.AsSpan(0, b * C));
             Norm(_x, w.PostNorm, _h, b);
-            MatMul(w.GateUp, null, _h, _gu, b, 2 * I, C);
+            w.GateUp.Multiply(null, _h, _gu, b);
             for (int r = 0; r < b; r++)
             {
                 var gate = _gu.AsSpan(r * 2 * I, I);
@@ -118,12 +118,12 @@ internal sealed class CpuDecodeStep
                 TensorPrimitives.Multiply(act, gate, act); // silu(gate)
                 TensorPrimitives.Multiply(act, up, act);
             }
-            MatMul(w.Down, null, _act, _o, b, C, I);
+            w.Down.Multiply(null, _act, _o, b);
             TensorPrimitives.Add(_x.AsSpan(0, b * C), _o.AsSpan(0, b * C), _x.AsSpan(0, b * C));
         }
         cache.Length = S;
         Norm(_x, _w.FinalNorm, _h, b);
-        MatMul(_w.Output, null, _h, logits, b, V, C);
+        _w.Output.Multiply(null, _h, logits, b);
         return logits; // (b, V)
     }
 
@@ -141,84 +141,6 @@ internal sealed class CpuDecodeStep
         }
     }
 
-    /// <summary>
-    /// y (rows, outs) = x (rows, ins) · wᵀ (+ bias), w row-major (outs, ins). Four weight rows at a time (a few KiB, in
-    /// L1) meet every input row, one SIMD FMA chain each: the input is loaded once per four outputs.
-    /// </summary>
-    private static void MatMul(float[] w, float[]? bias, float[] x, float[] y, int rows, int outs, int ins)
-    {
-        int n = Vector<float>.Count, o = 0;
-        if (ins % n == 0)
-        {
-            ref float wRef = ref MemoryMarshal.GetArrayDataReference(w);
-            ref float xRef = ref MemoryMarshal.GetArrayDataReference(x);
-            if (w.Length < outs * ins || x.Length < rows * ins || y.Length < rows * outs) throw new ArgumentException("CPU decode: matrix sizes do not match.");
-            for (; o + 4 <= outs; o += 4)
-            {
-                nuint w0 = (nuint)(o * ins), w1 = w0 + (nuint)ins, w2 = w1 + (nuint)ins, w3 = w2 + (nuint)ins;
-                int r = 0;
-                for (; r + 2 <= rows; r += 2) Block(ref wRef, w0, w1, w2, w3, ref xRef, (nuint)(r * ins), (nuint)ins, y.AsSpan(r * outs + o, 4), y.AsSpan((r + 1) * outs + o, 4), bias, o);
-                for (; r < rows; r++)
-                {
-                    nuint xr = (nuint)(r * ins);
-                    Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    for (nuint i = 0; i < (nuint)ins; i += (nuint)n)
-                    {
-                        var xv = Vector.LoadUnsafe(ref xRef, xr + i);
-                        a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref wRef, w0 + i), xv, a0);
-                        a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref wRef, w1 + i), xv, a1);
-                        a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref wRef, w2 + i), xv, a2);
-                        a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref wRef, w3 + i), xv, a3);
-                    }
-                    var yr = y.AsSpan(r * outs + o, 4);
-                    yr[0] = Vector.Sum(a0) + (bias is null ? 0f : bias[o]);
-                    yr[1] = Vector.Sum(a1) + (bias is null ? 0f : bias[o + 1]);
-                    yr[2] = Vector.Sum(a2) + (bias is null ? 0f : bias[o + 2]);
-                    yr[3] = Vector.Sum(a3) + (bias is null ? 0f : bias[o + 3]);
-                }
-            }
-        }
-        var xs = x.AsSpan(0, rows * ins);
-        for (; o < outs; o++) // what the blocks above left: a last few rows, or widths that are not whole vectors
-        {
-            var wo = w.AsSpan(o * ins, ins);
-            float add = bias is null ? 0f : bias[o];
-            for (int r = 0; r < rows; r++) y[r * outs + o] = TensorPrimitives.Dot(wo, xs.Slice(r * ins, ins)) + add;
-        }
-    }
-
-    /// <summary>
-    /// Four weight rows against two input rows (<paramref name="x0"/> and the next): eight independent FMA chains, each
-    /// weight vector loaded once for both rows — enough chains to keep both FMA units busy when rows are batched.
-    /// </summary>
-    private static void Block(ref float wRef, nuint w0, nuint w1, nuint w2, nuint w3, ref float xRef, nuint x0, nuint ins,
-        Span<float> y0, Span<float> y1, float[]? bias, int o)
-    {
-        nuint n = (nuint)Vector<float>.Count, x1 = x0 + ins;
-        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
-        for (nuint i = 0; i < ins; i += n)
-        {
-            var u = Vector.LoadUnsafe(ref xRef, x0 + i);
-            var v = Vector.LoadUnsafe(ref xRef, x1 + i);
-            var k = Vector.LoadUnsafe(ref wRef, w0 + i);
-            a0 = Vector.FusedMultiplyAdd(k, u, a0);
-            b0 = Vector.FusedMultiplyAdd(k, v, b0);
-            k = Vector.LoadUnsafe(ref wRef, w1 + i);
-            a1 = Vector.FusedMultiplyAdd(k, u, a1);
-            b1 = Vector.FusedMultiplyAdd(k, v, b1);
-            k = Vector.LoadUnsafe(ref wRef, w2 + i);
-            a2 = Vector.FusedMultiplyAdd(k, u, a2);
-            b2 = Vector.FusedMultiplyAdd(k, v, b2);
-            k = Vector.LoadUnsafe(ref wRef, w3 + i);
-            a3 = Vector.FusedMultiplyAdd(k, u, a3);
-            b3 = Vector.FusedMultiplyAdd(k, v, b3);
-        }
-        float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
-        if (bias is not null) (c0, c1, c2, c3) = (bias[o], bias[o + 1], bias[o + 2], bias[o + 3]);
-        (y0[0], y0[1], y0[2], y0[3]) = (Vector.Sum(a0) + c0, Vector.Sum(a1) + c1, Vector.Sum(a2) + c2, Vector.Sum(a3) + c3);
-        (y1[0], y1[1], y1[2], y1[3]) = (Vector.Sum(b0) + c0, Vector.Sum(b1) + c1, Vector.Sum(b2) + c2, Vector.Sum(b3) + c3);
-    }
-
     /// <summary>Rotary in place, as <c>Rotary.Apply</c>: x·cos + roll(x, D/2)·sin′ at <paramref name="position"/>.</summary>
     private void Rotate(Span<float> x, int position)
     {
@@ -233,25 +155,19 @@ internal sealed class CpuDecodeStep
 
     /// <summary>
     /// One query head over <paramref name="slots"/> cached positions (those <paramref name="valid"/> marks, or all when
-    /// empty). Head widths of whole vectors run as FMA chains in registers (no call per position); others through
-    /// <see cref="TensorPrimitives"/>.
+    /// empty). Head widths of whole vectors run as FMA chains in registers (no call per position): four positions'
+    /// scores at a time, and the weighted sum of values four vectors of the head at a time (independent chains, so
+    /// the FMA latency is hidden); other widths go through <see cref="TensorPrimitives"/>.
     /// </summary>
     private void Attend(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<bool> valid, Span<float> y, int slots, int D)
     {
         var scores = _scores.AsSpan(0, slots);
         int n = Vector<float>.Count;
-        bool vectors = D % n == 0 && keys.Length >= slots * D && values.Length >= slots * D;
-        ref float qRef = ref MemoryMarshal.GetReference(q);
-        ref float kRef = ref MemoryMarshal.GetReference(keys);
-        for (int j = 0; j < slots; j++)
-        {
-            if (!valid.IsEmpty && !valid[j]) { scores[j] = float.NegativeInfinity; continue; }
-            if (!vectors) { scores[j] = TensorPrimitives.Dot(q, keys.Slice(j * D, D)) * _scale; continue; }
-            Vector<float> acc = default;
-            nuint at = (nuint)(j * D);
-            for (nuint i = 0; i < (nuint)D; i += (nuint)n) acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, at + i), Vector.LoadUnsafe(ref qRef, i), acc);
-            scores[j] = Vector.Sum(acc) * _scale;
-        }
+        bool vectors = D % n == 0 && keys.Length >= slots * D && values.Length >= slots * D && y.Length >= D;
+        if (vectors) Scores(q, keys, scores, D);
+        else for (int j = 0; j < slots; j++) scores[j] = TensorPrimitives.Dot(q, keys.Slice(j * D, D)) * _scale;
+        if (!valid.IsEmpty)
+            for (int j = 0; j < slots; j++) if (!valid[j]) scores[j] = float.NegativeInfinity; // a padding slot's key may be anything
         TensorPrimitives.Subtract(scores, TensorPrimitives.Max(scores), scores); // the own slot is always valid: the max is finite
         TensorPrimitives.Exp(scores, scores);
         TensorPrimitives.Multiply(scores, 1f / TensorPrimitives.Sum(scores), scores);
@@ -264,12 +180,61 @@ internal sealed class CpuDecodeStep
         }
         ref float vRef = ref MemoryMarshal.GetReference(values);
         ref float yRef = ref MemoryMarshal.GetReference(y);
-        for (nuint i = 0; i < (nuint)D; i += (nuint)n) // one slice of the head at a time, its sum over positions in a register
+        nuint i = 0, d = (nuint)D, step = (nuint)n;
+        for (; i + 4 * step <= d; i += 4 * step) // four slices of the head, each's sum over positions in a register
+        {
+            Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int j = 0; j < slots; j++)
+            {
+                if (scores[j] == 0f) continue;
+                var s = new Vector<float>(scores[j]);
+                nuint at = (nuint)(j * D) + i;
+                a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, at), s, a0);
+                a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, at + step), s, a1);
+                a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, at + 2 * step), s, a2);
+                a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, at + 3 * step), s, a3);
+            }
+            a0.StoreUnsafe(ref yRef, i);
+            a1.StoreUnsafe(ref yRef, i + step);
+            a2.StoreUnsafe(ref yRef, i + 2 * step);
+            a3.StoreUnsafe(ref yRef, i + 3 * step);
+        }
+        for (; i < d; i += step) // the slices left, one at a time
         {
             Vector<float> acc = default;
             for (int j = 0; j < slots; j++)
                 if (scores[j] != 0f) acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, (nuint)(j * D) + i), new Vector<float>(scores[j]), acc);
             acc.StoreUnsafe(ref yRef, i);
+        }
+    }
+
+    /// <summary>Scaled dot products of <paramref name="q"/> with each cached key (D a whole number of vectors), four positions at a time.</summary>
+    private void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, Span<float> scores, int D)
+    {
+        ref float qRef = ref MemoryMarshal.GetReference(q);
+        ref float kRef = ref MemoryMarshal.GetReference(keys);
+        nuint n = (nuint)Vector<float>.Count, d = (nuint)D;
+        int j = 0, slots = scores.Length;
+        for (; j + 4 <= slots; j += 4)
+        {
+            Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            nuint k0 = (nuint)(j * D), k1 = k0 + d, k2 = k1 + d, k3 = k2 + d;
+            for (nuint i = 0; i < d; i += n)
+            {
+                var qv = Vector.LoadUnsafe(ref qRef, i);
+                a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, k0 + i), qv, a0);
+                a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, k1 + i), qv, a1);
+                a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, k2 + i), qv, a2);
+                a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, k3 + i), qv, a3);
+            }
+            (scores[j], scores[j + 1], scores[j + 2], scores[j + 3]) = (Vector.Sum(a0) * _scale, Vector.Sum(a1) * _scale, Vector.Sum(a2) * _scale, Vector.Sum(a3) * _scale);
+        }
+        for (; j < slots; j++)
+        {
+            Vector<float> acc = default;
+            nuint at = (nuint)(j * D);
+            for (nuint i = 0; i < d; i += n) acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, at + i), Vector.LoadUnsafe(ref qRef, i), acc);
+            scores[j] = Vector.Sum(acc) * _scale;
         }
     }
 

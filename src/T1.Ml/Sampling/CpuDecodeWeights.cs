@@ -15,7 +15,7 @@ internal sealed class CpuDecodeWeights
 
     public ModelConfig Config { get; }
     public float[] Embed { get; private init; } = [];    // (V, C)
-    public float[] Output { get; private init; } = [];   // (V, C): Embed itself when tied
+    public CpuMatrix Output { get; private init; } = null!; // (V, C): Embed itself when tied
     public float[] FinalNorm { get; private init; } = []; // (C)
     public float[] Cos { get; private init; } = [];      // (P, D)
     public float[] SignedSin { get; private init; } = []; // (P, D): first half negated (see Rotary.Tables)
@@ -24,12 +24,12 @@ internal sealed class CpuDecodeWeights
     /// <summary>One decoder block's weights.</summary>
     public sealed record Layer(
         float[] InputNorm,  // (C)
-        float[] Qkv,        // ((H + 2·KV)·D, C)
+        CpuMatrix Qkv,      // ((H + 2·KV)·D, C)
         float[]? QkvBias,   // ((H + 2·KV)·D)
-        float[] O,          // (C, H·D)
+        CpuMatrix O,        // (C, H·D)
         float[] PostNorm,   // (C)
-        float[] GateUp,     // (2·I, C)
-        float[] Down);      // (C, I)
+        CpuMatrix GateUp,   // (2·I, C)
+        CpuMatrix Down);    // (C, I)
 
     /// <summary>Copies the weights of <paramref name="model"/> (float32, on the CPU).</summary>
     public static CpuDecodeWeights From(DecoderLM model)
@@ -41,25 +41,26 @@ internal sealed class CpuDecodeWeights
             ? Copy(t)
             : throw new InvalidOperationException($"CPU decode: the model has no parameter '{name}'.");
         float[] Cat(params string[] names) => names.SelectMany(Get).ToArray();
+        int C = c.HiddenSize, D = c.HeadDim, I = c.IntermediateSize;
         var layers = new Layer[c.NumLayers];
         for (int i = 0; i < c.NumLayers; i++)
         {
             string l = $"model.layers.{i}.";
             layers[i] = new Layer(
                 Get(l + "input_layernorm.weight"),
-                Cat(l + "self_attn.q_proj.weight", l + "self_attn.k_proj.weight", l + "self_attn.v_proj.weight"),
+                new CpuMatrix(Cat(l + "self_attn.q_proj.weight", l + "self_attn.k_proj.weight", l + "self_attn.v_proj.weight"), (c.NumHeads + 2 * c.NumKvHeads) * D, C),
                 c.AttentionBias ? Cat(l + "self_attn.q_proj.bias", l + "self_attn.k_proj.bias", l + "self_attn.v_proj.bias") : null,
-                Get(l + "self_attn.o_proj.weight"),
+                new CpuMatrix(Get(l + "self_attn.o_proj.weight"), C, c.NumHeads * D),
                 Get(l + "post_attention_layernorm.weight"),
-                Cat(l + "mlp.gate_proj.weight", l + "mlp.up_proj.weight"),
-                Get(l + "mlp.down_proj.weight"));
+                new CpuMatrix(Cat(l + "mlp.gate_proj.weight", l + "mlp.up_proj.weight"), 2 * I, C),
+                new CpuMatrix(Get(l + "mlp.down_proj.weight"), C, I));
         }
         var embed = Get("model.embed_tokens.weight");
         var (cos, sin) = Rotary.Tables(c.MaxPositions, c.HeadDim, c.RopeTheta, c.RopeScaling);
         return new CpuDecodeWeights(c)
         {
             Embed = embed,
-            Output = c.TieEmbeddings ? embed : Get("lm_head.weight"),
+            Output = new CpuMatrix(c.TieEmbeddings ? embed : Get("lm_head.weight"), c.VocabSize, C),
             FinalNorm = Get("model.norm.weight"),
             Cos = Copy(cos),
             SignedSin = Copy(sin),

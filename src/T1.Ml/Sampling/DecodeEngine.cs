@@ -25,6 +25,7 @@ public sealed class DecodeEngine : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private readonly CpuDecodeStep? _cpu; // the decode step without libtorch, when the model is small, float32 and on the CPU
+    private readonly HostSampling _hostSampling = new(); // engine thread only
     private KvCache? _cache;
     private Tensor? _logits; // (rows, V): next-token logits of every row; null while they are only in _hostLogits
     private float[]? _hostLogits; // the same, rows × V, as the managed step left them (made a tensor only when needed)
@@ -156,11 +157,21 @@ public sealed class DecodeEngine : IDisposable
         int b = _rows.Count;
         DecodeMetrics.BatchSize.Record(b, _tag);
         int k = _rows.Max(r => r.TopLogProbs); // -1: no row asked for log-probabilities
-        long[]? topIds = null, nextHost = null;
+        long[]? topIds = null;
         float[]? logpHost = null, topLogp = null;
         Tensor? next = null; // (b): for libtorch's step
-        if (_hostLogits is not null && k < 0 && _rows.All(r => r.Sampling.Temperature == 0))
-            nextHost = ArgMax(_hostLogits, b); // greedy rows after a managed step: no tensor at all
+        long[] nextHost;
+        if (_hostLogits is not null || _model.Device.type == TorchSharp.DeviceType.CPU)
+        {
+            // Logits in host memory: every row chosen in managed code, one pass over its logits (HostSampling).
+            nextHost = ChooseOnHost(_hostLogits ?? Logits().to(float32).contiguous().data<float>().ToArray(), b);
+            if (k >= 0)
+            {
+                var last = Logits().to(float32); // (b, V)
+                next = tensor(nextHost, dtype: int64, device: last.device);
+                LogProbs(last, next, k, out logpHost, out topIds, out topLogp);
+            }
+        }
         else
         {
             var last = Logits().to(float32); // (b, V)
@@ -215,7 +226,7 @@ public sealed class DecodeEngine : IDisposable
             _logits = null;
             _hostLogits = _cpu.StepToHost(_cache, nextHost); // (b × V)
         }
-        else SetLogits(_model.Forward(next!.unsqueeze(1), _cache, lastOnly: true).select(1, 0).MoveToOuterDisposeScope()); // (b, V)
+        else SetLogits(_model.Forward((next ?? tensor(nextHost, dtype: int64, device: _model.Device)).unsqueeze(1), _cache, lastOnly: true).select(1, 0).MoveToOuterDisposeScope()); // (b, V)
         Volatile.Write(ref _active, _rows.Count);
     }
 
@@ -233,12 +244,16 @@ public sealed class DecodeEngine : IDisposable
         _hostLogits = null;
     }
 
-    /// <summary>The first largest logit of each of <paramref name="rows"/> rows, as argmax chooses.</summary>
-    private long[] ArgMax(float[] logits, int rows)
+    /// <summary>Each row's token from the host logits (rows × V): greedy rows by their first largest logit, sampled rows by their own <see cref="RowRandom"/>.</summary>
+    private long[] ChooseOnHost(float[] logits, int rows)
     {
         int V = _model.Config.VocabSize;
         var ids = new long[rows];
-        for (int r = 0; r < rows; r++) ids[r] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.AsSpan(r * V, V));
+        for (int r = 0; r < rows; r++)
+        {
+            var row = _rows[r];
+            ids[r] = _hostSampling.Choose(logits.AsSpan(r * V, V), row.Sampling.Temperature, row.Sampling.TopP, row.Random);
+        }
         return ids;
     }
 
@@ -254,7 +269,7 @@ public sealed class DecodeEngine : IDisposable
         topLogp = values.cpu().data<float>().ToArray();
     }
 
-    /// <summary>Greedy rows by one argmax; sampled rows each by <see cref="Sampler.Choose"/> with the row's own generator.</summary>
+    /// <summary>On an accelerator: greedy rows by one argmax; sampled rows each by <see cref="Sampler.Choose"/> with the row's own torch generator.</summary>
     private Tensor Choose(Tensor last)
     {
         var greedy = last.argmax(-1); // (b)

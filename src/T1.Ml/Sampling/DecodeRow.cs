@@ -10,7 +10,7 @@ internal enum RowOutcome { Continue, Finished, Prefill }
 
 /// <summary>
 /// One choice of one request while it decodes: its sequence, the thinking and the answer as they grow, its own
-/// random generator (so a seeded choice draws the same whatever else is in the batch), and its output channel.
+/// random numbers (so a seeded choice draws the same whatever else is in the batch), and its output channel.
 /// The thinking runs until <c>&lt;/think&gt;</c>; past <see cref="DecodeRequest.ThinkingBudget"/> it is cut and
 /// the answer forced by <see cref="BudgetForcing"/>, the rule evaluation uses.
 /// </summary>
@@ -45,7 +45,8 @@ internal sealed class DecodeRow : IDisposable
         _content = new TextStream(tokenizer, request.Stop);
         Sequence = [.. request.Prompt];
         Sampling = new SamplingOptions { Temperature = request.Temperature, TopP = request.TopP };
-        Seed = request.Seed is { } s ? s + choice : Random.Shared.NextInt64();
+        Seed = request.Seed is { } s ? s + choice : System.Random.Shared.NextInt64();
+        Random = new RowRandom(Seed);
     }
 
     public int Choice { get; }
@@ -58,6 +59,9 @@ internal sealed class DecodeRow : IDisposable
 
     public SamplingOptions Sampling { get; }
     public long Seed { get; }
+
+    /// <summary>The row's own random numbers when its tokens are chosen on the host (<see cref="HostSampling"/>).</summary>
+    public RowRandom Random { get; }
     public int TopLogProbs => _request.LogProbs ? _request.TopLogProbs : -1;
     public bool Cancelled => _request.Cancellation.IsCancellationRequested;
     public long Submitted { get; } = Stopwatch.GetTimestamp();
@@ -66,6 +70,7 @@ internal sealed class DecodeRow : IDisposable
     public bool Done { get; private set; }
     public int Generated => _thinking.Count + _answerTokens;
 
+    /// <summary>The row's own torch generator when its tokens are chosen on an accelerator.</summary>
     public Generator GeneratorOn(Device device) => _generator ??= new Generator((ulong)Seed, device);
 
     /// <summary>Takes the token chosen for this row; says what happens next.</summary>

@@ -20,6 +20,9 @@ public class CpuDecodeStepTests
 
     public static TheoryData<string> Configs => ["gqa-tied-bias", "mha-untied-nobias", "gqa-untied-yarn"];
 
+    /// <summary>Configs for 16 rows: one whose widths are whole panels, one whose widths are not (partial panels, rows of odd length).</summary>
+    public static TheoryData<string> BatchConfigs => ["gqa-tied-bias", "gqa-odd-widths"];
+
     private static ModelConfig Config(string name) => name switch
     {
         "gqa-tied-bias" => TestConfigs.Micro(tied: true) with { MaxPositions = 200 },
@@ -29,38 +32,59 @@ public class CpuDecodeStepTests
             MaxPositions = 256,
             RopeScaling = new RopeScaling { Type = "yarn", Factor = 4.0, OriginalMaxPositions = 64 },
         },
+        "gqa-odd-widths" => TestConfigs.Micro(tied: false, vocab: 100) with { IntermediateSize = 60, MaxPositions = 200 },
         _ => throw new ArgumentException(name),
     };
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Step_GivesLibtorchsGreedyTokensAndLogits_OverPaddedRowsThatLeave(string config)
+    public void Step_GivesLibtorchsGreedyTokensAndLogits_OverPaddedRowsThatLeave(string config) =>
+        AssertParity(config, [[3, 9, 27, 4, 11, 2, 8], [8, 2], [5, 5, 6, 1, 40]], steps: 150, leaveAt: 60, keep: [0, 2]); // past the cache's first page of 128 slots
+
+    /// <summary>
+    /// 16 rows of 16 different prompt lengths (ragged: every row but the longest left-padded) go through the batched
+    /// products (<see cref="CpuMatrix.PanelRowsFrom"/> rows and more); 13 left after some leave run as 12 panel rows and one
+    /// row-major row.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BatchConfigs))]
+    public void Step_AtBatch16_GivesLibtorchsGreedyTokensAndLogits_OverRaggedRows(string config)
+    {
+        var prompts = Enumerable.Range(0, 16).Select(r => (IReadOnlyList<int>)Enumerable.Range(0, 1 + (r * 7) % 16).Select(i => (r * 13 + i * 5 + 1) % 60).ToList()).ToList();
+        AssertParity(config, prompts, steps: 40, leaveAt: 20, keep: [0, 1, 2, 4, 5, 6, 8, 9, 10, 11, 12, 14, 15]);
+    }
+
+    /// <summary>
+    /// Greedy decode of <paramref name="prompts"/> by libtorch's forward and by the managed step side by side for
+    /// <paramref name="steps"/> steps; after step <paramref name="leaveAt"/> only the rows <paramref name="keep"/> stay.
+    /// Every step: the same tokens, logits, cache bookkeeping, keys and values.
+    /// </summary>
+    private static void AssertParity(string config, IReadOnlyList<IReadOnlyList<int>> prompts, int steps, int leaveAt, long[] keep)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         torch.manual_seed(31);
         using var m = new DecoderLM(Config(config));
         var c = m.Config;
-        // Larger weights than at initialisation, so logits spread and a greedy choice is never a near tie.
-        foreach (var p in m.parameters()) p.mul_(8);
+        // Larger weights than at initialisation, so logits spread and a greedy choice is never a near tie; biases
+        // (zero at initialisation) random, so that adding them is checked.
+        foreach (var (name, p) in m.named_parameters()) (name.EndsWith(".bias") ? p.copy_(randn_like(p)) : p).mul_(8);
         var fast = CpuDecodeStep.TryCreate(m) ?? throw new InvalidOperationException("no fast path for a float32 CPU model");
-        IReadOnlyList<IReadOnlyList<int>> prompts = [[3, 9, 27, 4, 11, 2, 8], [8, 2], [5, 5, 6, 1, 40]];
         var (ids, valid) = BatchKv.LeftPad(prompts, 0, m.Device);
         using var torchCache = m.NewCache(prompts.Count, c.MaxPositions);
         using var fastCache = m.NewCache(prompts.Count, c.MaxPositions);
-        var expected = m.Forward(ids, torchCache, valid, lastOnly: true).select(1, 0); // (3, V)
-        var got = m.Forward(ids, fastCache, valid, lastOnly: true).select(1, 0);      // (3, V)
-        int steps = 150; // past the cache's first page of 128 slots
+        var expected = m.Forward(ids, torchCache, valid, lastOnly: true).select(1, 0); // (b, V)
+        var got = m.Forward(ids, fastCache, valid, lastOnly: true).select(1, 0);      // (b, V)
         for (int s = 0; s < steps; s++)
         {
             using var step = NewDisposeScope();
             var next = expected.argmax(-1); // (b)
             Assert.Equal(next.data<long>().ToArray(), got.argmax(-1).data<long>().ToArray());
-            if (s == 60)
+            if (s == leaveAt)
             {
-                torchCache.KeepRows([0, 2]); // a row leaves the batch
-                fastCache.KeepRows([0, 2]);
-                next = next.index_select(0, tensor(new long[] { 0, 2 }));
+                torchCache.KeepRows(keep); // rows leave the batch
+                fastCache.KeepRows(keep);
+                next = next.index_select(0, tensor(keep));
             }
             expected = m.Forward(next.unsqueeze(1), torchCache, lastOnly: true).select(1, 0).MoveToOuterDisposeScope();
             got = fast.Step(fastCache, next.data<long>().ToArray()).MoveToOuterDisposeScope();
