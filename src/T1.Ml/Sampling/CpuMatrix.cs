@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace T1.Ml.Sampling;
@@ -34,8 +35,11 @@ internal sealed class CpuMatrix
     public int Outs { get; }
     public int Ins { get; }
 
+    /// <summary>Floats per SIMD vector of the panel kernel: 512-bit vectors where the core has them (twice the FMA width of <see cref="Vector{T}"/>'s 256 bits).</summary>
+    private static readonly int Lanes = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector<float>.Count;
+
     /// <summary>Outputs per panel: two SIMD vectors.</summary>
-    public static int PanelWidth => 2 * Vector<float>.Count;
+    public static int PanelWidth => 2 * Lanes;
 
     /// <summary>
     /// The matrix as ⌈outs / <see cref="PanelWidth"/>⌉ panels, each (ins, <see cref="PanelWidth"/>) row-major: element
@@ -63,15 +67,16 @@ internal sealed class CpuMatrix
         int done = 0, whole = Outs / PanelWidth * PanelWidth;
         if (rows >= PanelRowsFrom && whole > 0 && Ins > 0)
         {
-            done = rows / 4 * 4;
-            PanelBlocks(bias, x, y, done, whole);
-            if (whole < Outs) RowMajor(bias, x, y, 0, done, whole); // the last outputs, fewer than a panel
+            done = rows;
+            if (Vector512.IsHardwareAccelerated) PanelBlocks512(bias, x, y, rows, whole);
+            else PanelBlocks(bias, x, y, rows, whole);
+            if (whole < Outs) RowMajor(bias, x, y, 0, rows, whole); // the last outputs, fewer than a panel
         }
         if (done < rows) RowMajor(bias, x, y, done, rows, 0);
     }
 
     /// <summary>
-    /// Rows 0..<paramref name="rows"/> (a multiple of four) through the panels, outputs 0..<paramref name="outs"/> (whole
+    /// Rows 0..<paramref name="rows"/> through the panels, four at a time, outputs 0..<paramref name="outs"/> (whole
     /// panels). No calls in here: around a call the JIT keeps the eight accumulators on the stack, inside the loop too.
     /// </summary>
     private void PanelBlocks(float[]? bias, float[] x, float[] y, int rows, int outs)
@@ -83,12 +88,13 @@ internal sealed class CpuMatrix
         ref float yRef = ref MemoryMarshal.GetArrayDataReference(y);
         ref float bRef = ref bias is null ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetArrayDataReference(bias);
         bool biased = bias is not null;
+        int full = rows / 4 * 4;
         for (int o = 0; o < outs; o += p)
         {
             nuint panel = (nuint)(o / p * ins * p);
             Vector<float> c0 = default, c1 = default;
             if (biased) (c0, c1) = (Vector.LoadUnsafe(ref bRef, (nuint)o), Vector.LoadUnsafe(ref bRef, (nuint)(o + n)));
-            for (int r = 0; r < rows; r += 4)
+            for (int r = 0; r < full; r += 4)
             {
                 nuint x0 = (nuint)(r * ins), x1 = x0 + (nuint)ins, x2 = x1 + (nuint)ins, x3 = x2 + (nuint)ins;
                 Vector<float> a0 = c0, b0 = c1, a1 = c0, b1 = c1, a2 = c0, b2 = c1, a3 = c0, b3 = c1;
@@ -119,6 +125,85 @@ internal sealed class CpuMatrix
                 b2.StoreUnsafe(ref yRef, y2 + (nuint)n);
                 a3.StoreUnsafe(ref yRef, y3);
                 b3.StoreUnsafe(ref yRef, y3 + (nuint)n);
+            }
+            for (int r = full; r < rows; r++) // the last rows, fewer than four, while the panel is in L1
+            {
+                nuint x0 = (nuint)(r * ins);
+                Vector<float> a0 = c0, b0 = c1;
+                nuint at = panel;
+                for (nuint i = 0; i < (nuint)ins; i++, at += (nuint)p)
+                {
+                    var s = new Vector<float>(Unsafe.Add(ref xRef, x0 + i));
+                    a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref pRef, at), s, a0);
+                    b0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref pRef, at + (nuint)n), s, b0);
+                }
+                a0.StoreUnsafe(ref yRef, (nuint)(r * stride + o));
+                b0.StoreUnsafe(ref yRef, (nuint)(r * stride + o) + (nuint)n);
+            }
+        }
+    }
+
+    /// <summary><see cref="PanelBlocks"/> in 512-bit vectors.</summary>
+    private void PanelBlocks512(float[]? bias, float[] x, float[] y, int rows, int outs)
+    {
+        int n = Vector512<float>.Count, p = 2 * n, ins = Ins, stride = Outs;
+        var panels = Panels;
+        ref float pRef = ref MemoryMarshal.GetArrayDataReference(panels);
+        ref float xRef = ref MemoryMarshal.GetArrayDataReference(x);
+        ref float yRef = ref MemoryMarshal.GetArrayDataReference(y);
+        ref float bRef = ref bias is null ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetArrayDataReference(bias);
+        bool biased = bias is not null;
+        int full = rows / 4 * 4;
+        for (int o = 0; o < outs; o += p)
+        {
+            nuint panel = (nuint)(o / p * ins * p);
+            Vector512<float> c0 = default, c1 = default;
+            if (biased) (c0, c1) = (Vector512.LoadUnsafe(ref bRef, (nuint)o), Vector512.LoadUnsafe(ref bRef, (nuint)(o + n)));
+            for (int r = 0; r < full; r += 4)
+            {
+                nuint x0 = (nuint)(r * ins), x1 = x0 + (nuint)ins, x2 = x1 + (nuint)ins, x3 = x2 + (nuint)ins;
+                Vector512<float> a0 = c0, b0 = c1, a1 = c0, b1 = c1, a2 = c0, b2 = c1, a3 = c0, b3 = c1;
+                nuint at = panel;
+                for (nuint i = 0; i < (nuint)ins; i++, at += (nuint)p)
+                {
+                    var u = Vector512.LoadUnsafe(ref pRef, at);
+                    var v = Vector512.LoadUnsafe(ref pRef, at + (nuint)n);
+                    var s = Vector512.Create(Unsafe.Add(ref xRef, x0 + i));
+                    a0 = Vector512.FusedMultiplyAdd(u, s, a0);
+                    b0 = Vector512.FusedMultiplyAdd(v, s, b0);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, x1 + i));
+                    a1 = Vector512.FusedMultiplyAdd(u, s, a1);
+                    b1 = Vector512.FusedMultiplyAdd(v, s, b1);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, x2 + i));
+                    a2 = Vector512.FusedMultiplyAdd(u, s, a2);
+                    b2 = Vector512.FusedMultiplyAdd(v, s, b2);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, x3 + i));
+                    a3 = Vector512.FusedMultiplyAdd(u, s, a3);
+                    b3 = Vector512.FusedMultiplyAdd(v, s, b3);
+                }
+                nuint y0 = (nuint)(r * stride + o), y1 = y0 + (nuint)stride, y2 = y1 + (nuint)stride, y3 = y2 + (nuint)stride;
+                a0.StoreUnsafe(ref yRef, y0);
+                b0.StoreUnsafe(ref yRef, y0 + (nuint)n);
+                a1.StoreUnsafe(ref yRef, y1);
+                b1.StoreUnsafe(ref yRef, y1 + (nuint)n);
+                a2.StoreUnsafe(ref yRef, y2);
+                b2.StoreUnsafe(ref yRef, y2 + (nuint)n);
+                a3.StoreUnsafe(ref yRef, y3);
+                b3.StoreUnsafe(ref yRef, y3 + (nuint)n);
+            }
+            for (int r = full; r < rows; r++) // the last rows, fewer than four, while the panel is in L1
+            {
+                nuint x0 = (nuint)(r * ins);
+                Vector512<float> a0 = c0, b0 = c1;
+                nuint at = panel;
+                for (nuint i = 0; i < (nuint)ins; i++, at += (nuint)p)
+                {
+                    var s = Vector512.Create(Unsafe.Add(ref xRef, x0 + i));
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pRef, at), s, a0);
+                    b0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref pRef, at + (nuint)n), s, b0);
+                }
+                a0.StoreUnsafe(ref yRef, (nuint)(r * stride + o));
+                b0.StoreUnsafe(ref yRef, (nuint)(r * stride + o) + (nuint)n);
             }
         }
     }
