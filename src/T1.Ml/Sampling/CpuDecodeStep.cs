@@ -1,5 +1,6 @@
 using System.Numerics;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using T1.Ml.Model;
 using static TorchSharp.torch;
@@ -55,6 +56,7 @@ internal sealed class CpuDecodeStep
     /// <see cref="Step"/> with the logits left in a new array (rows × V, row-major): a caller that only needs the
     /// greedy token does not pay for a tensor.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // straight to optimised code: in a server, tiered compilation leaves hot loops in slow instrumented code for long
     public float[] StepToHost(KvCache cache, ReadOnlySpan<long> ids)
     {
         int b = (int)cache.Batch, C = _c.HiddenSize, V = _c.VocabSize, I = _c.IntermediateSize;
@@ -128,6 +130,7 @@ internal sealed class CpuDecodeStep
     }
 
     /// <summary>RMSNorm of each of <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Norm(float[] x, float[] weight, float[] y, int rows)
     {
         int C = _c.HiddenSize;
@@ -142,6 +145,7 @@ internal sealed class CpuDecodeStep
     }
 
     /// <summary>Rotary in place, as <c>Rotary.Apply</c>: x·cos + roll(x, D/2)·sin′ at <paramref name="position"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Rotate(Span<float> x, int position)
     {
         int D = x.Length, half = D / 2;
@@ -159,6 +163,7 @@ internal sealed class CpuDecodeStep
     /// scores at a time, and the weighted sum of values four vectors of the head at a time (independent chains, so
     /// the FMA latency is hidden); other widths go through <see cref="TensorPrimitives"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Attend(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<bool> valid, Span<float> y, int slots, int D)
     {
         var scores = _scores.AsSpan(0, slots);
@@ -209,6 +214,7 @@ internal sealed class CpuDecodeStep
     }
 
     /// <summary>Scaled dot products of <paramref name="q"/> with each cached key (D a whole number of vectors), four positions at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, Span<float> scores, int D)
     {
         ref float qRef = ref MemoryMarshal.GetReference(q);

@@ -79,6 +79,7 @@ internal sealed class CpuMatrix
     /// Rows 0..<paramref name="rows"/> through the panels, four at a time, outputs 0..<paramref name="outs"/> (whole
     /// panels). No calls in here: around a call the JIT keeps the eight accumulators on the stack, inside the loop too.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // straight to optimised code: in a server, tiered compilation leaves hot loops in slow instrumented code for long
     private void PanelBlocks(float[]? bias, float[] x, float[] y, int rows, int outs)
     {
         int n = Vector<float>.Count, p = 2 * n, ins = Ins, stride = Outs;
@@ -143,7 +144,8 @@ internal sealed class CpuMatrix
         }
     }
 
-    /// <summary><see cref="PanelBlocks"/> in 512-bit vectors.</summary>
+    /// <summary><see cref="PanelBlocks"/> in 512-bit vectors, eight rows at a time first (AVX-512 has 32 vector registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PanelBlocks512(float[]? bias, float[] x, float[] y, int rows, int outs)
     {
         int n = Vector512<float>.Count, p = 2 * n, ins = Ins, stride = Outs;
@@ -153,13 +155,67 @@ internal sealed class CpuMatrix
         ref float yRef = ref MemoryMarshal.GetArrayDataReference(y);
         ref float bRef = ref bias is null ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetArrayDataReference(bias);
         bool biased = bias is not null;
-        int full = rows / 4 * 4;
+        int eights = rows / 8 * 8, full = rows / 4 * 4;
         for (int o = 0; o < outs; o += p)
         {
             nuint panel = (nuint)(o / p * ins * p);
             Vector512<float> c0 = default, c1 = default;
             if (biased) (c0, c1) = (Vector512.LoadUnsafe(ref bRef, (nuint)o), Vector512.LoadUnsafe(ref bRef, (nuint)(o + n)));
-            for (int r = 0; r < full; r += 4)
+            for (int r = 0; r < eights; r += 8) // eight rows: sixteen accumulators (of 32 registers), the panel read half as often
+            {
+                nuint x0 = (nuint)(r * ins), d = (nuint)ins;
+                Vector512<float> a0 = c0, b0 = c1, a1 = c0, b1 = c1, a2 = c0, b2 = c1, a3 = c0, b3 = c1;
+                Vector512<float> a4 = c0, b4 = c1, a5 = c0, b5 = c1, a6 = c0, b6 = c1, a7 = c0, b7 = c1;
+                nuint at = panel;
+                for (nuint i = 0; i < d; i++, at += (nuint)p)
+                {
+                    var u = Vector512.LoadUnsafe(ref pRef, at);
+                    var v = Vector512.LoadUnsafe(ref pRef, at + (nuint)n);
+                    nuint xi = x0 + i;
+                    var s = Vector512.Create(Unsafe.Add(ref xRef, xi));
+                    a0 = Vector512.FusedMultiplyAdd(u, s, a0);
+                    b0 = Vector512.FusedMultiplyAdd(v, s, b0);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, xi + d));
+                    a1 = Vector512.FusedMultiplyAdd(u, s, a1);
+                    b1 = Vector512.FusedMultiplyAdd(v, s, b1);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, xi + 2 * d));
+                    a2 = Vector512.FusedMultiplyAdd(u, s, a2);
+                    b2 = Vector512.FusedMultiplyAdd(v, s, b2);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, xi + 3 * d));
+                    a3 = Vector512.FusedMultiplyAdd(u, s, a3);
+                    b3 = Vector512.FusedMultiplyAdd(v, s, b3);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, xi + 4 * d));
+                    a4 = Vector512.FusedMultiplyAdd(u, s, a4);
+                    b4 = Vector512.FusedMultiplyAdd(v, s, b4);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, xi + 5 * d));
+                    a5 = Vector512.FusedMultiplyAdd(u, s, a5);
+                    b5 = Vector512.FusedMultiplyAdd(v, s, b5);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, xi + 6 * d));
+                    a6 = Vector512.FusedMultiplyAdd(u, s, a6);
+                    b6 = Vector512.FusedMultiplyAdd(v, s, b6);
+                    s = Vector512.Create(Unsafe.Add(ref xRef, xi + 7 * d));
+                    a7 = Vector512.FusedMultiplyAdd(u, s, a7);
+                    b7 = Vector512.FusedMultiplyAdd(v, s, b7);
+                }
+                nuint y0 = (nuint)(r * stride + o), e = (nuint)stride;
+                a0.StoreUnsafe(ref yRef, y0);
+                b0.StoreUnsafe(ref yRef, y0 + (nuint)n);
+                a1.StoreUnsafe(ref yRef, y0 + e);
+                b1.StoreUnsafe(ref yRef, y0 + e + (nuint)n);
+                a2.StoreUnsafe(ref yRef, y0 + 2 * e);
+                b2.StoreUnsafe(ref yRef, y0 + 2 * e + (nuint)n);
+                a3.StoreUnsafe(ref yRef, y0 + 3 * e);
+                b3.StoreUnsafe(ref yRef, y0 + 3 * e + (nuint)n);
+                a4.StoreUnsafe(ref yRef, y0 + 4 * e);
+                b4.StoreUnsafe(ref yRef, y0 + 4 * e + (nuint)n);
+                a5.StoreUnsafe(ref yRef, y0 + 5 * e);
+                b5.StoreUnsafe(ref yRef, y0 + 5 * e + (nuint)n);
+                a6.StoreUnsafe(ref yRef, y0 + 6 * e);
+                b6.StoreUnsafe(ref yRef, y0 + 6 * e + (nuint)n);
+                a7.StoreUnsafe(ref yRef, y0 + 7 * e);
+                b7.StoreUnsafe(ref yRef, y0 + 7 * e + (nuint)n);
+            }
+            for (int r = eights; r < full; r += 4)
             {
                 nuint x0 = (nuint)(r * ins), x1 = x0 + (nuint)ins, x2 = x1 + (nuint)ins, x3 = x2 + (nuint)ins;
                 Vector512<float> a0 = c0, b0 = c1, a1 = c0, b1 = c1, a2 = c0, b2 = c1, a3 = c0, b3 = c1;
@@ -212,6 +268,7 @@ internal sealed class CpuMatrix
     /// Rows <paramref name="first"/>..<paramref name="rows"/>, outputs <paramref name="firstOut"/>.., against the row-major matrix: four weight rows (a few KiB,
     /// in L1) meet every input row, one SIMD FMA chain each, two input rows at a time where there are two.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RowMajor(float[]? bias, float[] x, float[] y, int first, int rows, int firstOut)
     {
         int n = Vector<float>.Count, o = firstOut, outs = Outs, ins = Ins;
@@ -257,6 +314,7 @@ internal sealed class CpuMatrix
     /// Four weight rows against two input rows (<paramref name="x0"/> and the next): eight independent FMA chains, each
     /// weight vector loaded once for both rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(ref float wRef, nuint w0, nuint w1, nuint w2, nuint w3, ref float xRef, nuint x0, nuint ins,
         Span<float> y0, Span<float> y1, float[]? bias, int o)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace T1.Ml.Sampling;
@@ -16,6 +17,7 @@ internal sealed class HostSampling
     private int[] _order = [];
 
     /// <summary>The token for <paramref name="logits"/> (V) at <paramref name="temperature"/> and <paramref name="topP"/>, drawing from <paramref name="random"/> unless greedy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // straight to optimised code: in a server, tiered compilation leaves hot loops in slow instrumented code for long
     public int Choose(ReadOnlySpan<float> logits, double temperature, double topP, RowRandom random)
     {
         if (temperature == 0) return TensorPrimitives.IndexOfMax(logits);
@@ -40,6 +42,7 @@ internal sealed class HostSampling
     }
 
     /// <summary>The first token (in <paramref name="order"/>, or by id when it is empty) where the running sum of probabilities passes <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Pick(ReadOnlySpan<float> p, ReadOnlySpan<int> order, double target)
     {
         bool ordered = !order.IsEmpty;
@@ -57,6 +60,7 @@ internal sealed class HostSampling
     }
 
     /// <summary>The sum in double, in token order: the same rounding as <see cref="Pick"/>'s running sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Sum(ReadOnlySpan<float> p)
     {
         double sum = 0;

@@ -84,13 +84,14 @@ internal static class ChatStream
         json.WriteString("system_fingerprint", model);
     }
 
+    /// <summary>One event, <c>data: JSON</c> and a blank line, in one write (with chunked transfer encoding each write is a chunk of its own).</summary>
     private static async Task SendAsync(HttpResponse response, ArrayBufferWriter<byte> buffer, Action<Utf8JsonWriter> write, bool flush = true)
     {
         buffer.Clear();
+        buffer.Write("data: "u8);
         using (var json = new Utf8JsonWriter(buffer)) write(json);
-        await response.Body.WriteAsync("data: "u8.ToArray());
+        buffer.Write("\n\n"u8);
         await response.Body.WriteAsync(buffer.WrittenMemory);
-        await response.Body.WriteAsync("\n\n"u8.ToArray());
         if (flush) await response.Body.FlushAsync();
     }
 }
