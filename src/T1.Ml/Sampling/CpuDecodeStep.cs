@@ -25,7 +25,7 @@ internal sealed class CpuDecodeStep
     private readonly ModelConfig _c;
     private readonly float _scale;
     private float[] _x = [], _h = [], _qkv = [], _att = [], _o = [], _gu = [], _act = [];
-    private float[] _scores = [];
+    private float[] _scores = [], _scores2 = [];
     private readonly float[] _rot;
 
     private CpuDecodeStep(CpuDecodeWeights weights)
@@ -67,7 +67,7 @@ internal sealed class CpuDecodeStep
         cache.Reserve(S);
         int slots = cache.Allocated;
         Ensure(ref _x, b * C); Ensure(ref _h, b * C); Ensure(ref _qkv, b * n); Ensure(ref _att, b * H * D);
-        Ensure(ref _o, b * C); Ensure(ref _gu, b * 2 * I); Ensure(ref _act, b * I); Ensure(ref _scores, S);
+        Ensure(ref _o, b * C); Ensure(ref _gu, b * 2 * I); Ensure(ref _act, b * I); Ensure(ref _scores, S); Ensure(ref _scores2, S);
         var logits = new float[b * V]; // handed to the caller
 
         // The cache's bookkeeping, as DecoderStack.Forward does for one real token per row.
@@ -82,6 +82,7 @@ internal sealed class CpuDecodeStep
             _w.Embed.AsSpan((int)ids[r] * C, C).CopyTo(_x.AsSpan(r * C, C));
         }
         bool padded = cache.HasPadding;
+        bool paired = H == 2 * KV && PairedAttention.Fits(D); // two query heads a key/value head: read each cached vector once for both
 
         for (int l = 0; l < _c.NumLayers; l++)
         {
@@ -103,8 +104,15 @@ internal sealed class CpuDecodeStep
                 for (int head = 0; head < H; head++)
                 {
                     int g = head / (H / KV), kv = (r * KV + g) * slots * D;
-                    Attend(qkv.Slice(head * D, D), keys.Slice(kv, S * D), values.Slice(kv, S * D),
-                        padded ? valid.Slice(r * slots, S) : default, _att.AsSpan((r * H + head) * D, D), S, D);
+                    var mask = padded ? valid.Slice(r * slots, S) : default;
+                    if (paired && head % 2 == 0) // this head and the next share the key/value head g
+                    {
+                        PairedAttention.Attend(qkv.Slice(head * D, D), qkv.Slice((head + 1) * D, D), keys.Slice(kv, S * D), values.Slice(kv, S * D),
+                            mask, _att.AsSpan((r * H + head) * D, D), _att.AsSpan((r * H + head + 1) * D, D), S, D, _scale, _scores, _scores2);
+                        head++;
+                        continue;
+                    }
+                    Attend(qkv.Slice(head * D, D), keys.Slice(kv, S * D), values.Slice(kv, S * D), mask, _att.AsSpan((r * H + head) * D, D), S, D);
                 }
             }
             w.O.Multiply(null, _att, _o, b);

@@ -18,10 +18,13 @@ public class CpuDecodeStepTests
     /// <summary>Agreement of float32 results summed in another order: relative to the largest magnitude (at least 1).</summary>
     private const float Tolerance = 1e-4f;
 
-    public static TheoryData<string> Configs => ["gqa-tied-bias", "mha-untied-nobias", "gqa-untied-yarn"];
+    public static TheoryData<string> Configs => ["gqa-tied-bias", "mha-untied-nobias", "gqa-untied-yarn", "mha-wide-heads"];
 
-    /// <summary>Configs for 16 rows: one whose widths are whole panels, one whose widths are not (partial panels, rows of odd length).</summary>
-    public static TheoryData<string> BatchConfigs => ["gqa-tied-bias", "gqa-odd-widths"];
+    /// <summary>
+    /// Configs for 16 rows: one whose widths are whole panels, one whose widths are not (partial panels, rows of odd
+    /// length), one with heads of several SIMD vectors (two query heads a key/value head: <see cref="PairedAttention"/>).
+    /// </summary>
+    public static TheoryData<string> BatchConfigs => ["gqa-tied-bias", "gqa-odd-widths", "gqa-wide-heads"];
 
     private static ModelConfig Config(string name) => name switch
     {
@@ -32,6 +35,8 @@ public class CpuDecodeStepTests
             MaxPositions = 256,
             RopeScaling = new RopeScaling { Type = "yarn", Factor = 4.0, OriginalMaxPositions = 64 },
         },
+        "mha-wide-heads" => TestConfigs.Micro() with { HiddenSize = 64, NumHeads = 2, NumKvHeads = 2, MaxPositions = 200 }, // head width 32
+        "gqa-wide-heads" => TestConfigs.Micro() with { HiddenSize = 64, NumHeads = 2, NumKvHeads = 1, MaxPositions = 200 },
         "gqa-odd-widths" => TestConfigs.Micro(tied: false, vocab: 100) with { IntermediateSize = 60, MaxPositions = 200 },
         _ => throw new ArgumentException(name),
     };
