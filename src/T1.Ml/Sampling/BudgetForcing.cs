@@ -26,7 +26,7 @@ public sealed class BudgetForcing
     public const string CutAtCheck = "check";
 
     /// <summary>The cut modes, as workflows write them.</summary>
-    public static readonly string[] CutModes = [CutAtToken, CutAtLine, CutAtCheck];
+    public static IReadOnlyList<string> CutModes { get; } = [CutAtToken, CutAtLine, CutAtCheck];
 
     private readonly ITextTokenizer _tokenizer;
     private readonly string _cutAt;
