@@ -14,7 +14,8 @@ namespace T1.Ml.Sampling;
 /// matrix multiply over the matrix packed in column panels (made on first use): each panel of
 /// <see cref="PanelWidth"/> outputs × all inputs is read once per step and kept in L1 while every block of four input
 /// rows meets it (eight accumulators of broadcast-input × weight-vector FMAs, no sums across lanes), so the weights
-/// stream from memory once for all rows and the multiply runs near the core's FMA rate.
+/// stream from memory once for all rows and the multiply runs near the core's FMA rate. With AVX-512, from 16 rows
+/// <see cref="SixteenRowPanels"/> takes the panels instead.
 /// </summary>
 internal sealed class CpuMatrix
 {
@@ -68,7 +69,11 @@ internal sealed class CpuMatrix
         if (rows >= PanelRowsFrom && whole > 0 && Ins > 0)
         {
             done = rows;
-            if (Vector512.IsHardwareAccelerated) PanelBlocks512(bias, x, y, rows, whole);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                if (rows >= SixteenRowPanels.Rows) SixteenRowPanels.Multiply(Panels, Ins, Outs, whole, bias, x, y, 0, rows);
+                else PanelBlocks512(bias, x, y, rows, whole);
+            }
             else PanelBlocks(bias, x, y, rows, whole);
             if (whole < Outs) RowMajor(bias, x, y, 0, rows, whole); // the last outputs, fewer than a panel
         }
