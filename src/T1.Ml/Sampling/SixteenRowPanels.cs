@@ -12,7 +12,7 @@ namespace T1.Ml.Sampling;
 /// run in blocks of <see cref="Depth"/> so that the block of transposed rows (8 KiB) and of the panel (16 KiB) stay in L1
 /// while both vectors of the panel meet them; the partial sums go through y between blocks. Each panel is first read
 /// through once with plain loads (<see cref="Touch"/>). Measured on the small preset's products at 16 rows
-/// (bench/RESULTS.md, 2026-12-02 07:1x): ~10 % less time than the eight-row kernel; both are bound by memory, not FMAs.
+/// (bench/RESULTS.md, serving, 2026-12-02 07:15-07:21): ~10 % less time than the eight-row kernel; both are bound by memory, not FMAs.
 /// </summary>
 internal static class SixteenRowPanels
 {
