@@ -164,11 +164,12 @@ public sealed class DecodeEngine : IDisposable
         if (_hostLogits is not null || _model.Device.type == TorchSharp.DeviceType.CPU)
         {
             // Logits in host memory: every row chosen in managed code, one pass over its logits (HostSampling).
-            nextHost = ChooseOnHost(_hostLogits ?? Logits().to(float32).contiguous().data<float>().ToArray(), b);
+            // One float32 copy of the logits tensor, for both the choice and the log-probabilities (b, V).
+            var last = _hostLogits is null || k >= 0 ? Logits().to(float32) : null;
+            nextHost = ChooseOnHost(_hostLogits ?? last!.contiguous().data<float>().ToArray(), b);
             if (k >= 0)
             {
-                var last = Logits().to(float32); // (b, V)
-                next = tensor(nextHost, dtype: int64, device: last.device);
+                next = tensor(nextHost, dtype: int64, device: last!.device);
                 LogProbs(last, next, k, out logpHost, out topIds, out topLogp);
             }
         }
