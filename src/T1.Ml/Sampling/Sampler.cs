@@ -8,30 +8,18 @@ namespace T1.Ml.Sampling;
 /// Batched autoregressive generation with a KV cache. Prompts of different lengths are left-padded;
 /// each row generates exactly what it would generate alone (the cache masks pad slots). The cache grows
 /// page by page with the longest length reached, and rows that finish leave the batch. All tensors
-/// live on the model's device; one host sync per step reads the chosen tokens. For a small float32 model on the CPU
-/// the one-token steps after the prefill run in managed code (<see cref="CpuDecodeStep"/>, as the serving engine does):
-/// the same logits up to float rounding, several times faster than libtorch's per-op dispatch at this size.
+/// live on the model's device; one host sync per step reads the chosen tokens.
 /// </summary>
 public sealed class Sampler
 {
     private readonly DecoderLM _model;
     private readonly ITextTokenizer? _tokenizer;
-    private readonly bool _cpuFastPath;
-    private CpuDecodeStep? _cpu;
-    private bool _cpuChecked;
 
-    /// <param name="model">The model to sample from; its weights are read as they are at the first <see cref="Generate(IReadOnlyList{IReadOnlyList{int}}, SamplingOptions)"/>.</param>
-    /// <param name="tokenizer">Needed for text prompts, stop strings and the decoded text.</param>
-    /// <param name="cpuFastPath">Take the managed decode step when the model fits it (float32, on the CPU, small); false keeps libtorch's forward.</param>
-    public Sampler(DecoderLM model, ITextTokenizer? tokenizer = null, bool cpuFastPath = true)
+    public Sampler(DecoderLM model, ITextTokenizer? tokenizer = null)
     {
         _model = model;
         _tokenizer = tokenizer;
-        _cpuFastPath = cpuFastPath;
     }
-
-    /// <summary>True when one-token steps run in managed code (known after the first generation).</summary>
-    public bool UsesCpuFastPath => _cpu is not null;
 
     /// <summary>Encodes <paramref name="prompts"/> with the tokenizer and generates.</summary>
     public IReadOnlyList<SampledSequence> Generate(IReadOnlyList<string> prompts, SamplingOptions options)
@@ -63,11 +51,6 @@ public sealed class Sampler
         using var generator = new Generator((ulong)options.Seed, device);
         using var noGrad = no_grad();
         using var cache = _model.NewCache(B, capacity);
-        if (!_cpuChecked)
-        {
-            _cpu = _cpuFastPath ? CpuDecodeStep.TryCreate(_model) : null; // weights copied once per sampler (under no_grad)
-            _cpuChecked = true;
-        }
 
         Tensor logits; // (b, 1, V) for the b rows still decoding
         using (var prefill = NewDisposeScope())
@@ -105,12 +88,10 @@ public sealed class Sampler
             {
                 // Finished rows leave the batch: their cache slots are freed and they are not decoded again.
                 cache.KeepRows(keep);
-                if (_cpu is null) next = next.index_select(0, tensor(keep.ToArray(), dtype: int64, device: device));
+                next = next.index_select(0, tensor(keep.ToArray(), dtype: int64, device: device));
                 rows = keep.Select(j => rows[(int)j]).ToList();
             }
-            logits = _cpu is null
-                ? _model.Forward(next.unsqueeze(1), cache, lastOnly: true).MoveToOuterDisposeScope()
-                : _cpu.Step(cache, keep.Select(j => nextHost[j]).ToArray()).unsqueeze(1).MoveToOuterDisposeScope();
+            logits = _model.Forward(next.unsqueeze(1), cache, lastOnly: true).MoveToOuterDisposeScope();
         }
         logits.Dispose();
         return Enumerable.Range(0, B).Select(b => new SampledSequence(
