@@ -24,18 +24,27 @@ public static class HfFolder
     {
         var configPath = a.Str("config", "");
         var output = a.Str("out", "");
-        var dtype = a.Str("dtype", "bf16") switch
-        {
-            "bf16" or "bfloat16" => ScalarType.BFloat16,
-            "fp32" or "float32" => ScalarType.Float32,
-            var other => throw new ArgumentException($"--dtype must be bf16 or fp32, got '{other}'"),
-        };
+        var dtype = ParseDtype(a.Str("dtype", "bf16"));
         int seed = a.Int("seed", 0), bpeVocab = a.Int("bpe-vocab", 2048);
         var corpusPath = a.Str("corpus", Path.Combine("data", "benchmarks", "math500.jsonl"));
         a.CheckAllUsed();
         if (configPath.Length == 0 || output.Length == 0) throw new ArgumentException("hf-folder needs --config CONFIG.json and --out FOLDER");
+        Console.WriteLine(Write(ModelConfig.FromHfJson(File.ReadAllText(configPath), configPath), output, dtype, seed, bpeVocab, corpusPath));
+        return Task.FromResult(0);
+    }
 
-        var config = ModelConfig.FromHfJson(File.ReadAllText(configPath), configPath);
+    /// <summary><c>--dtype</c>: bf16 / bfloat16 or fp32 / float32.</summary>
+    public static ScalarType ParseDtype(string value) => value switch
+    {
+        "bf16" or "bfloat16" => ScalarType.BFloat16,
+        "fp32" or "float32" => ScalarType.Float32,
+        var other => throw new ArgumentException($"--dtype must be bf16 or fp32, got '{other}'"),
+    };
+
+    /// <summary>Writes the folder (random weights of <paramref name="config"/>'s shape, the tokenizer) and returns a line saying what it wrote.</summary>
+    public static string Write(ModelConfig config, string output, ScalarType dtype, int seed = 0, int bpeVocab = 2048, string? corpusPath = null)
+    {
+        corpusPath ??= Path.Combine("data", "benchmarks", "math500.jsonl");
         var clock = Stopwatch.StartNew();
         var corpus = File.ReadLines(corpusPath).Select(line => JsonDocument.Parse(line).RootElement)
             .SelectMany(e => e.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).Select(p => p.Value.GetString()!)).ToList();
@@ -43,9 +52,8 @@ public static class HfFolder
         var tokenizer = Qwen2StyleTokenizer.Create(corpus, bpeVocab, first);
         SyntheticHfModel.Write(output, config, new SyntheticWeights { Seed = seed, Dtype = dtype }, tokenizer);
         long bytes = new DirectoryInfo(output).GetFiles().Sum(f => f.Length);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        return string.Create(CultureInfo.InvariantCulture,
             $"wrote {output}: {config} · {SyntheticHfModel.Layout(config).Sum(e => e.Shape.Aggregate(1L, (x, d) => x * d)):N0} parameters, {dtype}, " +
-            $"tokenizer {tokenizer.VocabSize} ids ({tokenizer.Chat}) · {bytes / 1e6:F0} MB in {clock.Elapsed.TotalSeconds:F0} s"));
-        return Task.FromResult(0);
+            $"tokenizer {tokenizer.VocabSize} ids ({tokenizer.Chat}) · {bytes / 1e6:F0} MB in {clock.Elapsed.TotalSeconds:F0} s");
     }
 }

@@ -5,6 +5,7 @@ using T1.Bench.Serve;
 //   load    16 concurrent streaming requests vs one at a time against `t1 serve --models-only` in this process:
 //           total tokens/s, time to first token p50/p99
 //   decode  batch-1 decode tokens/s of a preset (Sampler and the serving engine) against its compute limit
+// Both take --model PRESET (default tiny) or --config HF_CONFIG.json [--dtype fp32|bf16]: that shape with random weights.
 // Usage: dotnet run -c Release --project bench/T1.Bench.Serve -- <mode> [--option value ...]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {

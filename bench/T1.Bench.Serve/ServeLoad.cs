@@ -18,15 +18,16 @@ namespace T1.Bench.Serve;
 /// Total generated tokens/s of <c>--concurrent</c> streaming requests at once against the same requests one at a
 /// time, on one model of one `t1 serve --models-only` host (this process, loopback HTTP, embedded storage), and the
 /// time to first token under the concurrent load. Every request decodes exactly <c>--tokens</c> tokens (ignore_eos).
-/// With <c>--repeat</c> N the two loads alternate N times and each figure is the best of its N rounds.
+/// With <c>--repeat</c> N the two loads alternate N times and each figure is the best of its N rounds. The model is a
+/// preset (<c>--model</c>) or a Hugging Face config's shape (<c>--config</c>, <c>--dtype</c>), random weights (<see cref="BenchModel"/>).
 /// </summary>
 public static class ServeLoad
 {
     public static async Task<int> RunAsync(Args a)
     {
-        var preset = a.Str("model", "tiny");
-        int vocab = a.Int("vocab-size", 512), concurrent = a.Int("concurrent", 16), tokens = a.Int("tokens", 128);
-        int sequential = a.Int("sequential", 4), threads = a.Int("threads", 1), repeat = a.Int("repeat", 1);
+        var model = BenchModel.FromArgs(a);
+        int concurrent = a.Int("concurrent", 16), tokens = a.Int("tokens", 128);
+        int sequential = a.Int("sequential", 4), threads = a.Int("threads", 1), repeat = a.Int("repeat", 1), warmup = a.Int("warmup", 2);
         a.CheckAllUsed();
         TorchSharp.torch.set_num_threads(threads);
 
@@ -34,21 +35,22 @@ public static class ServeLoad
         var options = new T1Options { DataDirectory = dir };
         options.Serving.Device = "cpu";
         options.Serving.MaxBatch = Math.Max(32, concurrent);
+        options.Serving.Dtype = model.ServingDtype;
         ConfigurationLoader.Normalise(options);
         await using var app = ServingApp.Build(options, "http://127.0.0.1:0", l => l.ClearProviders());
         await app.StartAsync();
         var address = app.Urls.First();
-        var (manifest, _) = await ArtifactManifest.PutDirectoryAsync(app.Services.GetRequiredService<ArtifactStore>(), BenchModel.Save(preset, vocab, Path.Combine(dir, "model")), default);
+        var (manifest, _) = await ArtifactManifest.PutDirectoryAsync(app.Services.GetRequiredService<ArtifactStore>(), model.Save(Path.Combine(dir, "model")), default);
         await app.Services.GetRequiredService<ModelRegistry>().PromoteAsync(new PromotionCandidate("bench", "bench", manifest.Sha256, null,
             new Dictionary<int, double> { [1] = 0 }, null, null), PromotionRule.Parse("accuracy"), 0);
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
-        Console.WriteLine($"Serving load · model {preset} (vocab {vocab}, random weights) · {tokens} tokens a request (ignore_eos), temperature 1 · torch threads {threads} · {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Serving load · model {model.Describe()} · {tokens} tokens a request (ignore_eos), temperature 1 · torch threads {threads} · {Environment.ProcessorCount} cores");
 
         await StreamAsync(http, 0, 8); // warm-up: loads the model
         // Warm-up of both loads, untimed: the first seconds of a process JIT-compile and re-compile (tiered, with
         // profile-guided recompiles) the server's, the client's and the engine's code on the same cores; measured,
         // they made whichever load ran first look slow.
-        for (int i = 0; i < 2; i++)
+        for (int i = 0; i < warmup; i++)
         {
             await StreamAsync(http, 1000 + i, tokens);
             await Task.WhenAll(Enumerable.Range(0, concurrent).Select(j => StreamAsync(http, 2000 + j, tokens)));
