@@ -73,6 +73,7 @@ public static class ServeLoad
 
         double aloneRate = alone.Sum(r => r.Tokens) / aloneSeconds, togetherRate = together.Sum(r => r.Tokens) / togetherSeconds;
         if (repeat > 1) Console.WriteLine($"best of {repeat} alternating rounds each; the TTFTs are the best concurrent round's");
+        Console.WriteLine($"prompts of {together.Min(r => r.PromptTokens)}–{together.Max(r => r.PromptTokens)} tokens (the chat template's)");
         var ttft = together.Select(r => r.FirstTokenSeconds * 1000).Order().ToArray();
         var ttftAlone = alone.Select(r => r.FirstTokenSeconds * 1000).Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -84,7 +85,7 @@ public static class ServeLoad
         return 0;
     }
 
-    private sealed record Result(int Tokens, double FirstTokenSeconds);
+    private sealed record Result(int Tokens, double FirstTokenSeconds, int PromptTokens);
 
     private static async Task<Result> StreamAsync(HttpClient http, int seed, int tokens)
     {
@@ -101,7 +102,7 @@ public static class ServeLoad
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         double first = double.NaN;
-        int generated = 0;
+        int generated = 0, promptTokens = 0;
         while (await reader.ReadLineAsync() is { } line)
         {
             // The client shares the machine with the server: it looks for text in each chunk without parsing it, and
@@ -109,10 +110,10 @@ public static class ServeLoad
             if (!line.StartsWith("data: {", StringComparison.Ordinal)) continue;
             if (double.IsNaN(first) && HasText(line)) first = clock.Elapsed.TotalSeconds;
             if (line.Contains("\"usage\":{", StringComparison.Ordinal) && JsonNode.Parse(line[6..])!["usage"] is JsonObject usage)
-                generated = usage["completion_tokens"]!.GetValue<int>();
+                (generated, promptTokens) = (usage["completion_tokens"]!.GetValue<int>(), usage["prompt_tokens"]!.GetValue<int>());
         }
         if (generated != tokens) throw new InvalidOperationException($"request {seed} generated {generated} tokens, not {tokens}");
-        return new Result(generated, double.IsNaN(first) ? clock.Elapsed.TotalSeconds : first);
+        return new Result(generated, double.IsNaN(first) ? clock.Elapsed.TotalSeconds : first, promptTokens);
     }
 
     /// <summary>A chunk with thinking or non-empty answer text (the first chunk of a choice has an empty <c>content</c>).</summary>
