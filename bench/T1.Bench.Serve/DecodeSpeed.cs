@@ -129,7 +129,8 @@ public static class DecodeSpeed
         {
             using var scope = torch.NewDisposeScope();
             var next = logits.argmax(-1); // (rows, 1)
-            _ = next.data<long>().ToArray();
+            if (rows == 1) _ = next.item<long>();
+            else _ = next.data<long>().ToArray();
             logits = model.Forward(next, cache, lastOnly: true).MoveToOuterDisposeScope();
         }
         return clock.Elapsed.TotalMicroseconds / tokens;
