@@ -92,7 +92,7 @@ public static class DecodeSpeed
         string Rate(double r) => string.Create(CultureInfo.InvariantCulture, $"{r:F0} tokens/s ({limit / r:F1}× below the compute limit)");
         Console.WriteLine($"Batch-1 decode · model {bench.Describe()} ({c}) · prompt {prompt} + {tokens} tokens, greedy · torch threads {threads} · best of {repeat} rounds");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT {perToken / 1e6:F2} MFLOP/token · matmul {flops / 1e9:F0} GFLOP/s fp32 ({size}³) → compute limit {limit:F0} tokens/s · weights {weightBytes / 1e6:F0} MB a token, read at {bandwidth / 1e9:F1} GB/s (one thread, from memory) → memory limit at batch 1 {bandwidth / weightBytes:F1} tokens/s"));
+            $"RESULT {perToken / 1e6:F2} MFLOP/token · matmul {flops / 1e9:F0} GFLOP/s fp32 ({size}³) → compute limit {limit:F0} tokens/s · weights {weightBytes / 1e6:F0} MB a token, read at {bandwidth / 1e9:F1} GB/s (one thread, from memory) → memory limit at batch 1 {bandwidth / weightBytes:F1} tokens/s (a bound only when the weights do not fit in the caches)"));
         Console.WriteLine("RESULT serving engine " + (small ? "(managed step) " : "(libtorch's step) ") + Rate(engineRate) +
             (small ? string.Create(CultureInfo.InvariantCulture, $" · Sampler {Rate(samplerRate)} · engine with libtorch's step {Rate(torchEngineRate)} (managed step {engineRate / torchEngineRate:F1}× faster)") : ""));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT engine at batch {batch} (one request of {batch} choices): {batchRate:F0} tokens/s") +
