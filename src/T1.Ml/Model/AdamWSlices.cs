@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -44,10 +45,10 @@ public static class AdamWSlices
             var g = Part(grad).to(p.dtype);
             var m = Part(state.exp_avg);
             var v = Part(state.exp_avg_sq);
-            p.mul_(1 - lr * weightDecay);
-            m.mul_(beta1).add_(g, alpha: 1 - beta1);
-            v.mul_(beta2).addcmul_(g, g, value: 1 - beta2);
-            var denom = (v.sqrt() / bias2Sqrt).add_(eps);
+            p.TimesInPlace(1 - lr * weightDecay);
+            m.TimesInPlace(beta1).PlusScaledInPlace(g, 1 - beta1);
+            v.TimesInPlace(beta2).PlusProductInPlace(g, g, 1 - beta2);
+            var denom = v.sqrt().DividedBy(bias2Sqrt).PlusInPlace(eps);
             p.addcdiv_(m, denom, value: -stepSize);
             if (copyTo is not null) Part(copyTo).copy_(p);
         }

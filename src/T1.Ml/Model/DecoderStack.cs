@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -67,19 +68,19 @@ public sealed class DecoderStack : nn.Module
             // One new real token per row, nothing padded (batch-1 decode): the same as below in 4 ops instead of ~15.
             positions = cache.NextPositions.clone().unsqueeze(1); // (B, 1)
             cache.KeyValid.narrow(1, start, 1).fill_(true);
-            cache.NextPositions.add_(1);
+            cache.NextPositions.PlusInPlace(1L);
         }
         else
         {
             var v = valid ?? ones([B, T], dtype: @bool, device: device);
             var before = cache?.NextPositions.unsqueeze(1) ?? zeros([B, 1], dtype: int64, device: device);
-            positions = (before + v.to(int64).cumsum(1) - 1).clamp_min(0);
+            positions = before.Plus(v.to(int64).cumsum(1)).PlusInPlace(-1L).AtLeast(0L);
             bool padded = valid is not null && !valid.all().item<bool>();
             Tensor keyValid = v;
             if (cache is not null)
             {
                 cache.KeyValid.narrow(1, start, T).copy_(v);
-                cache.NextPositions.add_(v.to(int64).sum(1));
+                cache.NextPositions.PlusInPlace(v.to(int64).sum(1));
                 cache.HasPadding |= padded;
                 padded = cache.HasPadding;
                 keyValid = cache.KeyValid.narrow(1, 0, S);

@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,7 +23,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // Casts only when needed: a float32 model then runs 6 ops, not 8 (batch-1 decode pays per op).
         var h = x.dtype == float32 ? x : x.to(float32);
-        var rms = (h.square().mean([-1], keepdim: true) + _eps).rsqrt(); // (..., 1)
+        var rms = h.square().mean([-1], keepdim: true).Plus(_eps).rsqrt(); // (..., 1)
         var normed = h * rms;
         return (weight * (x.dtype == float32 ? normed : normed.to(x.dtype))).MoveToOuterDisposeScope();
     }

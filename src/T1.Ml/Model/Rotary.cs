@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using static TorchSharp.torch;
 
 namespace T1.Ml.Model;
@@ -43,6 +44,6 @@ internal static class Rotary
     public static Tensor Apply(Tensor x, Tensor cos, Tensor signedSin)
     {
         using var scope = NewDisposeScope();
-        return (x * cos + x.roll(x.shape[^1] / 2, -1) * signedSin).MoveToOuterDisposeScope();
+        return (x * cos).Plus(x.roll(x.shape[^1] / 2, -1) * signedSin).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using static TorchSharp.torch;
 
 namespace T1.Ml.Model;
@@ -86,6 +87,6 @@ public static class TokenLogProbs
     {
         using var scope = NewDisposeScope();
         var m = mask.to(values.dtype);
-        return ((values * m).sum() / m.sum().clamp_min(1.0)).MoveToOuterDisposeScope();
+        return ((values * m).sum() / m.sum().AtLeast(1.0)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using T1.Ml.Model;
 using T1.Ml.Tokenization;
 using static TorchSharp.torch;
@@ -107,17 +108,17 @@ public sealed class Sampler
     internal static Tensor Choose(Tensor logits, SamplingOptions o, Generator generator, IReadOnlyList<int>? rows = null, int? batch = null)
     {
         if (o.Temperature == 0) return logits.argmax(-1);
-        var probs = (logits / o.Temperature).softmax(-1); // (b, V)
+        var probs = logits.DividedBy(o.Temperature).softmax(-1); // (b, V)
         if (o.MinP > 0)
         {
-            var floor = probs.amax([-1], keepdim: true) * o.MinP; // (b, 1)
+            var floor = probs.amax([-1], keepdim: true).Times(o.MinP); // (b, 1)
             probs = probs.masked_fill(probs < floor, 0.0);
         }
         if (o.TopP < 1)
         {
             var (sorted, order) = probs.sort(-1, descending: true);        // (b, V)
             var before = sorted.cumsum(-1) - sorted;                        // mass strictly before each token
-            sorted = sorted.masked_fill(before >= o.TopP, 0.0);             // the top token always stays
+            sorted = sorted.masked_fill(before.AtLeastMask(o.TopP), KeptScalars.Zero);             // the top token always stays
             probs = zeros_like(probs).scatter_(-1, order, sorted);
         }
         long b = probs.shape[0], n = batch ?? b;

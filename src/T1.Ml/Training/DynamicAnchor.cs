@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using T1.Ml.Checkpoints;
 using T1.Ml.Model;
 using static TorchSharp.torch;
@@ -36,7 +37,7 @@ public sealed class DynamicAnchor : IDisposable
         var current = policy.state_dict();
         foreach (var (name, r) in Model.state_dict())
         {
-            if (r.is_floating_point()) r.mul_(gamma).add_(current[name], alpha: 1 - gamma);
+            if (r.is_floating_point()) r.TimesInPlace(gamma).PlusScaledInPlace(current[name], 1 - gamma);
         }
         Updates++;
     }

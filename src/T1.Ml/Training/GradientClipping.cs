@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +26,7 @@ public static class GradientClipping
         var scale = maxNorm / (norm + 1e-6);
         using (no_grad())
         {
-            foreach (var g in grads) g.mul_(scale);
+            foreach (var g in grads) g.TimesInPlace(scale);
         }
         return norm;
     }

@@ -1,3 +1,4 @@
+using T1.Ml.Compute;
 using static TorchSharp.torch;
 
 namespace T1.Ml.Training;
@@ -34,9 +35,9 @@ public static class RlObjective
     public static (Tensor Loss, Tensor Clipped) PolicyLoss(Tensor logp, Tensor oldLogp, Tensor advantages, double clipLow, double clipHigh)
     {
         using var scope = NewDisposeScope();
-        var ratio = (logp - oldLogp).clamp(-LogRatioClamp, LogRatioClamp).exp(); // (B, T)
+        var ratio = (logp - oldLogp).Clamped(-LogRatioClamp, LogRatioClamp).exp(); // (B, T)
         var unclipped = -advantages * ratio;                                     // (B, T)
-        var clipped = -advantages * ratio.clamp(1 - clipLow, 1 + clipHigh);      // (B, T)
+        var clipped = -advantages * ratio.Clamped(1 - clipLow, 1 + clipHigh);      // (B, T)
         var loss = maximum(unclipped, clipped);
         var bound = clipped.gt(unclipped).to(float32);
         return (loss.MoveToOuterDisposeScope(), bound.MoveToOuterDisposeScope());
@@ -48,7 +49,7 @@ public static class RlObjective
         using var scope = NewDisposeScope();
         var result = estimator switch
         {
-            RlKlEstimator.K2 => 0.5 * (logp - refLogp).square(),
+            RlKlEstimator.K2 => (logp - refLogp).square().Times(0.5),
             _ => K3(logp, refLogp),
         };
         return result.MoveToOuterDisposeScope();
@@ -64,13 +65,13 @@ public static class RlObjective
     {
         using var scope = NewDisposeScope();
         var sum = (values * mask.to(values.dtype)).sum();
-        var result = mode == RlLossAgg.Token ? sum / Math.Max(tokens, 1) : sum / Math.Max(sequences, 1);
+        var result = sum.DividedBy(mode == RlLossAgg.Token ? Math.Max(tokens, 1) : Math.Max(sequences, 1));
         return result.MoveToOuterDisposeScope();
     }
 
     private static Tensor K3(Tensor logp, Tensor refLogp)
     {
-        var d = (refLogp - logp).clamp(-LogRatioClamp, LogRatioClamp); // log(π_ref/π)
-        return (d.exp() - d - 1).clamp(-K3Clamp, K3Clamp);
+        var d = (refLogp - logp).Clamped(-LogRatioClamp, LogRatioClamp); // log(π_ref/π)
+        return (d.exp() - d).Plus(-1.0).Clamped(-K3Clamp, K3Clamp);
     }
 }

@@ -45,11 +45,11 @@ internal sealed class RlUpdate(DecoderLM policy, DynamicAnchor anchor, AdamW opt
                     var a = tensor(chunk.Select(i => (float)advantages[i]).ToArray(), device: policy.Device).unsqueeze(1); // (b, 1)
                     var (pg, bound) = RlObjective.PolicyLoss(logp, old, a, o.ClipLow, o.ClipHigh);
                     var part = RlObjective.Aggregate(pg, m, o.LossAgg, nSeq, nTok)
-                               - o.EntropyCoef * RlObjective.Aggregate(ent!, m, o.LossAgg, nSeq, nTok);
+                               - RlObjective.Aggregate(ent!, m, o.LossAgg, nSeq, nTok).Times(o.EntropyCoef);
                     if (refLogp is not null)
                     {
                         var r = RlSequence.Place(refLogp, seqs, chunk, policy.Device);
-                        if (o.KlCoef > 0) part = part + o.KlCoef * RlObjective.Aggregate(RlObjective.Kl(logp, r, o.KlEstimator), m, o.LossAgg, nSeq, nTok);
+                        if (o.KlCoef > 0) part = part.Plus(RlObjective.Aggregate(RlObjective.Kl(logp, r, o.KlEstimator), m, o.LossAgg, nSeq, nTok).Times(o.KlCoef));
                         kl += TensorValues.Float((RlObjective.Kl(logp.detach(), r, RlKlEstimator.K3) * m).sum());
                     }
                     part.backward();
