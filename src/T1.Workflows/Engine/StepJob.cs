@@ -173,8 +173,11 @@ public sealed class StepJob(
         catch (Exception e)
         {
             log.Warn(e.ToString());
+            // A step's own errors are written for the user. Anything else is a bug or a native library's error (libtorch's carry
+            // its C++ backtrace in the message): its first line names it, the step's log keeps the whole of it.
             var message = e is StepFailedException or StepInputException or ArtifactNotFoundException or ArtifactCorruptedException or ArtifactStoreUnavailableException
-                ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                ? e.Message
+                : $"{e.GetType().Name}: {FirstLine(e.Message)} (unexpected error; the whole of it is in the step's log: the portal's run page, or GET /api/runs/{fence.RunId}/steps/{fence.StepId}/logs)";
             await Flush(metrics, log);
             await outcomes.FailAsync(fence, definition, message, CancellationToken.None);
             return "failed";
@@ -186,6 +189,13 @@ public sealed class StepJob(
             try { await log.FlushAsync(CancellationToken.None); } catch (Exception e) { logger.LogDebug(e, "log flush"); }
             try { Directory.Delete(workDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
+    }
+
+    private static string FirstLine(string text)
+    {
+        var line = text.AsSpan().TrimStart();
+        int end = line.IndexOfAny('\r', '\n');
+        return (end < 0 ? line : line[..end]).TrimEnd().ToString();
     }
 
     /// <summary>Stores what the attempt logged before it stopped (while it still holds the fence).</summary>

@@ -54,6 +54,25 @@ public sealed class EngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnexpectedError_ShowsItsFirstLine_AndTheLogKeepsTheBacktrace()
+    {
+        var d = await _p.RunAsync("""
+            name: native
+            steps:
+              - id: bad
+                uses: fail
+                with: { message: "Expected false to be true, but got false.", unexpected: true }
+            """);
+        var bad = d.Steps.Single();
+        Assert.Equal(StepStatus.Failed, bad.Status);
+        Assert.Equal(
+            $"InvalidOperationException: Expected false to be true, but got false. (unexpected error; the whole of it is in the step's log: the portal's run page, or GET /api/runs/{d.Run.Id}/steps/bad/logs)",
+            bad.Error);
+        var logs = await _p.Get<RunQueries>().LogsAsync(d.Run.Id, "bad");
+        Assert.Contains(logs, l => l.Message.Contains("frame #0: Fail() + 0x10"));
+    }
+
+    [Fact]
     public async Task Failure_AfterLastTry_FailsStep_SkipsDependents_AndFailsRun()
     {
         var d = await _p.RunAsync("""

@@ -15,12 +15,17 @@ public sealed class FailStep : StepHandler<FailStep.Inputs>
         [StepInput(Description = "How many attempts fail before one succeeds; a large number always fails.")]
         [Range(0, int.MaxValue)]
         public int Times { get; set; } = int.MaxValue;
+
+        [StepInput(Advanced = true, Description = "Fail as a bug or a native library would: an unexpected exception (not a step error) whose message is `message` followed by a native-style backtrace.")]
+        public bool Unexpected { get; set; }
     }
 
     protected override Task<StepResult> RunAsync(Inputs inputs, StepContext context, CancellationToken cancellationToken)
     {
         if (context.Attempt <= inputs.Times)
-            throw new StepFailedException(inputs.Message);
+            throw inputs.Unexpected
+                ? new InvalidOperationException($"{inputs.Message}\nException raised from Fail at fail.cpp:1 (most recent call first):\nframe #0: Fail() + 0x10")
+                : new StepFailedException(inputs.Message);
         return Task.FromResult(new StepResult().Set("attempt", context.Attempt));
     }
 }
