@@ -20,6 +20,9 @@ public static class KeptScalars
     /// <summary>0, for fills (<c>masked_fill</c>); rooted for the life of the process.</summary>
     public static readonly Scalar Zero = 0.0;
 
+    /// <summary>true, for fills of bool tensors; rooted for the life of the process.</summary>
+    public static readonly Scalar True = true;
+
     /// <summary><c>a + b</c>.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
@@ -73,6 +76,13 @@ public static class KeptScalars
     {
         using var k = value.ToScalar();
         return a.addcmul_(b, c, k);
+    }
+
+    /// <summary><c>a += value · b / c</c> in place.</summary>
+    public static Tensor PlusQuotientInPlace(this Tensor a, Tensor b, Tensor c, double value)
+    {
+        using var k = value.ToScalar();
+        return a.addcdiv_(b, c, k);
     }
 
     /// <summary><c>a · s</c>.</summary>

@@ -49,7 +49,7 @@ public static class AdamWSlices
             m.TimesInPlace(beta1).PlusScaledInPlace(g, 1 - beta1);
             v.TimesInPlace(beta2).PlusProductInPlace(g, g, 1 - beta2);
             var denom = v.sqrt().DividedBy(bias2Sqrt).PlusInPlace(eps);
-            p.addcdiv_(m, denom, value: -stepSize);
+            p.PlusQuotientInPlace(m, denom, -stepSize);
             if (copyTo is not null) Part(copyTo).copy_(p);
         }
     }

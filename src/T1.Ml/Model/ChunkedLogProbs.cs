@@ -97,7 +97,7 @@ internal sealed class ChunkedLogProbs : autograd.MultiTensorFunction<ChunkedLogP
                 var ge = gEntropy.narrow(0, s, c).to(float32).unsqueeze(-1); // (c, 1)
                 Tensor entropy;                                              // (c, 1)
                 using (var pl = p * logpAll) entropy = -pl.sum(-1, keepdim: true);
-                gz = logpAll.PlusInPlace(entropy).mul_(p).mul_(ge).neg_();          // −g_H·p·(log p + H)
+                gz = logpAll.PlusInPlace(entropy).mul_(p).mul_(ge).neg_(); // −g_H·p·(log p + H)
                 if (gLogp is not null) gz.sub_(p.mul_(Column(gLogp, s, c))); // −g·p
             }
             else gz = gLogp is not null ? p.mul_(Column(gLogp, s, c)).neg_() : zeros_like(p);

@@ -67,7 +67,7 @@ public sealed class DecoderStack : nn.Module
         {
             // One new real token per row, nothing padded (batch-1 decode): the same as below in 4 ops instead of ~15.
             positions = cache.NextPositions.clone().unsqueeze(1); // (B, 1)
-            cache.KeyValid.narrow(1, start, 1).fill_(true);
+            cache.KeyValid.narrow(1, start, 1).fill_(KeptScalars.True);
             cache.NextPositions.PlusInPlace(1L);
         }
         else

@@ -112,13 +112,13 @@ public sealed class Sampler
         if (o.MinP > 0)
         {
             var floor = probs.amax([-1], keepdim: true).Times(o.MinP); // (b, 1)
-            probs = probs.masked_fill(probs < floor, 0.0);
+            probs = probs.masked_fill(probs < floor, KeptScalars.Zero);
         }
         if (o.TopP < 1)
         {
             var (sorted, order) = probs.sort(-1, descending: true);        // (b, V)
             var before = sorted.cumsum(-1) - sorted;                        // mass strictly before each token
-            sorted = sorted.masked_fill(before.AtLeastMask(o.TopP), KeptScalars.Zero);             // the top token always stays
+            sorted = sorted.masked_fill(before.AtLeastMask(o.TopP), KeptScalars.Zero); // the top token always stays
             probs = zeros_like(probs).scatter_(-1, order, sorted);
         }
         long b = probs.shape[0], n = batch ?? b;
