@@ -1,5 +1,5 @@
-using T1.Ml.Compute;
 using T1.Ml.Checkpoints;
+using T1.Ml.Compute;
 using T1.Ml.Model;
 using static TorchSharp.torch;
 

@@ -36,8 +36,8 @@ public static class RlObjective
     {
         using var scope = NewDisposeScope();
         var ratio = (logp - oldLogp).Clamped(-LogRatioClamp, LogRatioClamp).exp(); // (B, T)
-        var unclipped = -advantages * ratio;                                     // (B, T)
-        var clipped = -advantages * ratio.Clamped(1 - clipLow, 1 + clipHigh);      // (B, T)
+        var unclipped = -advantages * ratio;                                       // (B, T)
+        var clipped = -advantages * ratio.Clamped(1 - clipLow, 1 + clipHigh);    // (B, T)
         var loss = maximum(unclipped, clipped);
         var bound = clipped.gt(unclipped).to(float32);
         return (loss.MoveToOuterDisposeScope(), bound.MoveToOuterDisposeScope());

@@ -117,7 +117,7 @@ public sealed class SftTrainer
                 using var batch = SftBatch.Collate(micro, _tokenizer.Special.Pad, _model.Device);
                 // Σ −log p over response tokens, by chunks of positions: never the whole (B, T, V) logits.
                 var (logp, _) = TokenLogProbs.OfNextTokens(_model, batch.Inputs, batch.Targets); // (B, T)
-                var loss = (-(logp * batch.Mask).sum()).DividedBy(stepTargets);                            // scalar
+                var loss = (-(logp * batch.Mask).sum()).DividedBy(stepTargets);                 // scalar
                 loss.backward();
                 lossSum += TensorValues.Float(loss);
                 tokens += batch.Tokens;
