@@ -55,6 +55,13 @@ public sealed class RunChartsBrowserTests : PortalBrowserTest
                 await page.Mouse.MoveAsync((float)point[0] - 20, (float)point[1] - 20);
                 await page.Mouse.MoveAsync((float)point[0], (float)point[1], new MouseMoveOptions { Steps = 5 });
                 await reward.Locator("g.hovertext").First.WaitForAsync();
+                // Plotly redraws the label asynchronously as the mouse arrives: give it up to 3 s to show this point's value.
+                try
+                {
+                    await page.WaitForFunctionAsync("el => (el.querySelector('g.hovertext')?.textContent ?? '').includes('0.392')",
+                        await reward.ElementHandleAsync(), new PageWaitForFunctionOptions { Timeout = 3000 });
+                }
+                catch (TimeoutException) { } // the label is read and checked below; the loop hovers again
                 label = await reward.Locator("g.hovertext").First.TextContentAsync() ?? "";
             }
             Assert.Contains("0.392", label);
