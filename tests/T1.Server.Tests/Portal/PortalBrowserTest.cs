@@ -38,8 +38,15 @@ public abstract class PortalBrowserTest(bool requireLogin = true) : IAsyncLifeti
         await page.FillAsync("#user", user);
         await page.FillAsync("#password", password);
         await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(Server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await Browser.WaitInteractiveAsync(page);
+        // Not WaitForURLAsync: when the click has already committed the redirect, Playwright waits for the "load" event
+        // instead, and CI once timed out there after 30 s with the runs page loaded. This predicate is checked again in
+        // each new document, so it holds across the redirect: the runs page is interactive, or the form shows an error.
+        await page.WaitForFunctionAsync("""
+            () => document.querySelector('#login-error') !== null
+               || (location.pathname === '/' && document.querySelector("#interactive[data-interactive='true']") !== null)
+            """, null, new PageWaitForFunctionOptions { Timeout = 60_000, PollingInterval = 100 });
+        if (await page.Locator("#login-error").CountAsync() > 0)
+            Assert.Fail($"signing in as {user} failed: {await page.InnerTextAsync("#login-error")} ({page.Url})");
     }
 
     /// <summary>A new page signed in as admin through the login page.</summary>

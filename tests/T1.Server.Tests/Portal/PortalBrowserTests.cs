@@ -207,11 +207,7 @@ public sealed class PortalBrowserTests : PortalBrowserTest
         var page = await Chromium.Instance.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(Server.Address + "/login");
-        await page.FillAsync("#user", "vera");
-        await page.FillAsync("#password", "viewer-password");
-        await page.ClickAsync("#sign-in");
-        await page.WaitForURLAsync(Server.Address + "/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
-        await Browser.WaitInteractiveAsync(page);
+        await SignInAsync(page, "vera", "viewer-password");
         Assert.Equal(0, await page.Locator("#start-run").CountAsync());
         Assert.Equal(0, await page.Locator("#hangfire-link").CountAsync());
         var dashboard = await page.GotoAsync(Server.Address + "/hangfire");
