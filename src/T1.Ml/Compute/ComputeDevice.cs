@@ -44,6 +44,7 @@ public sealed class ComputeDevice
         }
         NativeHeap.Configure();
         torch.set_num_threads(n);
+        CpuWorkers.Threads = n;
         torch.manual_seed(seed);
         if (device.type == DeviceType.CUDA)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using T1.Ml.Compute;
 using T1.Ml.Model;
 using T1.Ml.Sampling;
 using T1.Ml.Tasks;
@@ -69,7 +70,7 @@ public sealed class BudgetEvaluator(DecoderLM model, ITextTokenizer tokenizer)
         // The one cut-and-force rule, shared with serving's thinking_budget.
         var forcing = new BudgetForcing(tokenizer, options.AnswerPrompt, options.CutAt);
         var rows = problems.SelectMany((p, index) => Enumerable.Range(0, samples).Select(s => (Problem: p, Index: index, Sample: s))).ToList();
-        var sampler = new Sampler(model, tokenizer);
+        var sampler = new Sampler(model, tokenizer, CpuWorkers.For(model.Device)); // on CPU, each batch's parts on separate cores
         var traces = new List<EvaluationTrace>[budgets.Length];
         for (int b = 0; b < budgets.Length; b++) traces[b] = new(rows.Count);
         for (int start = 0, chunk = 0; start < rows.Count; start += options.BatchSize, chunk++)

@@ -16,11 +16,24 @@ public sealed class Sampler
     private readonly DecoderLM _model;
     private readonly ITextTokenizer? _tokenizer;
 
-    public Sampler(DecoderLM model, ITextTokenizer? tokenizer = null)
+    private readonly int _workers;
+
+    /// <param name="workers">
+    /// parts of a batch decoded side by side (<see cref="CpuWorkers"/>; e.g. <c>CpuWorkers.For(device)</c>): the rows are
+    /// cut into that many contiguous parts, part p drawing from seed <see cref="SamplingOptions.Seed"/> + p ·
+    /// <see cref="PartSeedStride"/>. 1 (the default) decodes the batch as one, exactly as before; the outputs depend on the
+    /// number of parts, as they do on the batch.
+    /// </param>
+    public Sampler(DecoderLM model, ITextTokenizer? tokenizer = null, int workers = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         _model = model;
         _tokenizer = tokenizer;
+        _workers = workers;
     }
+
+    /// <summary>What part p of a batch adds to the seed (part 0 keeps it).</summary>
+    public const long PartSeedStride = 7_919;
 
     /// <summary>Encodes <paramref name="prompts"/> with the tokenizer and generates.</summary>
     public IReadOnlyList<SampledSequence> Generate(IReadOnlyList<string> prompts, SamplingOptions options)
@@ -33,6 +46,18 @@ public sealed class Sampler
     public IReadOnlyList<SampledSequence> Generate(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingOptions options)
     {
         options.Validate();
+        int parts = Math.Min(_workers, prompts.Count);
+        if (parts <= 1) return GenerateBatch(prompts, options);
+        var pieces = CpuWorkers.Run(parts, parts, p =>
+        {
+            int start = (int)((long)p * prompts.Count / parts), end = (int)((long)(p + 1) * prompts.Count / parts);
+            return GenerateBatch(prompts.Skip(start).Take(end - start).ToList(), options with { Seed = options.Seed + p * PartSeedStride });
+        });
+        return pieces.SelectMany(x => x).ToList();
+    }
+
+    private List<SampledSequence> GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts, SamplingOptions options)
+    {
         if (prompts.Count == 0) return [];
         if (prompts.Any(p => p.Count == 0)) throw new ArgumentException("Every prompt needs at least one token.", nameof(prompts));
         if (options.StopStrings.Count > 0 && _tokenizer is null) throw new InvalidOperationException("StopStrings need a tokenizer: construct the Sampler with one.");

@@ -209,7 +209,7 @@ public sealed class RlTrainer : IDisposable
         int K = _o.SamplesPerPrompt;
         var prompts = problems.Select(p => ChatFormat.EncodePrompt(_tokenizer, p.Prompt)).ToArray();
         var rows = Enumerable.Range(0, prompts.Length * K).Select(i => (IReadOnlyList<int>)prompts[i / K]).ToList();
-        var sampler = new Sampler(Policy, _tokenizer);
+        var sampler = new Sampler(Policy, _tokenizer, CpuWorkers.For(Policy.Device)); // on CPU, each chunk's parts on separate cores
         var samples = new List<SampledSequence>(rows.Count);
         int batch = RolloutRows(prompts.Max(p => p.Length));
         for (int start = 0, chunk = 0; start < rows.Count; start += batch, chunk++)

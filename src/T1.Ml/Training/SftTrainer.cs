@@ -77,6 +77,8 @@ public sealed class SftTrainer
 
         _model.train();
         using var optimizer = _model.CreateAdamW(o.LearningRate, o.WeightDecay, o.Beta1, o.Beta2);
+        int workers = CpuWorkers.For(_model.Device);
+        var trainable = _model.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
         long step = 0;
         long? resumedFrom = null;
         Window? resumedWindow = null;
@@ -113,6 +115,14 @@ public sealed class SftTrainer
             foreach (var micro in rows)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (workers > 1 && micro.Count > 1)
+                {
+                    var (partLoss, partTokens) = BackwardInParts(micro, stepTargets, workers, trainable);
+                    lossSum += partLoss;
+                    tokens += partTokens;
+                    window.Tokens += partTokens;
+                    continue;
+                }
                 using var scope = NewDisposeScope();
                 using var batch = SftBatch.Collate(micro, _tokenizer.Special.Pad, _model.Device);
                 // Σ −log p over response tokens, by chunks of positions: never the whole (B, T, V) logits.
@@ -148,6 +158,30 @@ public sealed class SftTrainer
         var final = Path.Combine(outputDirectory, FinalFolder);
         Checkpoint.Save(final, _model, _tokenizer, State(step, totalMicro, fingerprint));
         return new SftResult(step, resumedFrom, lastLoss, tokens, clock.Elapsed, skipped, final);
+    }
+
+    /// <summary>
+    /// One micro-batch's gradient on CPU, data-parallel: the rows are cut into <paramref name="workers"/> contiguous parts,
+    /// each part's loss (its share of the step's mean, Σ over its response tokens ÷ <paramref name="stepTargets"/>) is
+    /// differentiated on its own thread with one torch thread, and the parts' gradients are added in part order into
+    /// the parameters' gradients, so the sum is the micro-batch's gradient and a run is reproducible. (A small model's
+    /// ops gain little from two intra-op threads; whole halves on separate cores do: bench/RESULTS.md.)
+    /// </summary>
+    private (double Loss, long Tokens) BackwardInParts(IReadOnlyList<EncodedExample> micro, double stepTargets, int workers, List<Tensor> trainable)
+    {
+        int parts = Math.Min(workers, micro.Count);
+        var results = CpuWorkers.Run(parts, parts, p =>
+        {
+            int start = (int)((long)p * micro.Count / parts), end = (int)((long)(p + 1) * micro.Count / parts);
+            using var scope = NewDisposeScope();
+            using var batch = SftBatch.Collate(micro.Skip(start).Take(end - start).ToList(), _tokenizer.Special.Pad, _model.Device);
+            var (logp, _) = TokenLogProbs.OfNextTokens(_model, batch.Inputs, batch.Targets); // (b, T)
+            var loss = (-(logp * batch.Mask).sum()).DividedBy(stepTargets);                 // scalar
+            var grads = GradientParts.Of(loss, trainable);
+            return (Grads: grads, Loss: TensorValues.Float(loss), Tokens: (long)batch.Tokens);
+        });
+        GradientParts.AddInto(trainable, results.Select(r => r.Grads).ToList());
+        return (results.Sum(r => r.Loss), results.Sum(r => r.Tokens));
     }
 
     private TrainerState State(long step, long dataPosition, JsonObject fingerprint, Window? window = null)

@@ -35,6 +35,29 @@ public class SamplerTests
     }
 
     [Fact]
+    public void Workers_DecodePartsSideBySide_EachAsItsOwnBatchWithItsPartSeed_InPromptOrder()
+    {
+        torch.manual_seed(5);
+        using var m = new DecoderLM(TestConfigs.Micro());
+        IReadOnlyList<IReadOnlyList<int>> prompts = [[3, 9, 27, 4, 11], [8, 2], [5, 5, 6, 1], [7], [1, 2, 3], [4, 4]];
+        var o = new SamplingOptions { Temperature = 1.0, MaxNewTokens = 24, Seed = 11 };
+        int threads = torch.get_num_threads();
+        var parallel = new Sampler(m, workers: 3).Generate(prompts, o);
+        Assert.Equal(threads, torch.get_num_threads()); // the caller's thread count is back
+
+        // Part p = prompts 2p, 2p+1, decoded as one batch from seed 11 + p·stride, as a one-worker sampler would.
+        var alone = new Sampler(m);
+        var expected = Enumerable.Range(0, 3).SelectMany(p =>
+            alone.Generate(prompts.Skip(2 * p).Take(2).ToList(), o with { Seed = 11 + p * Sampler.PartSeedStride })).ToList();
+        Assert.Equal(expected.Select(s => s.Tokens), parallel.Select(s => s.Tokens));
+        Assert.Equal(expected.Select(s => s.LogProbs), parallel.Select(s => s.LogProbs));
+        // Run again: the same, whichever thread took which part.
+        Assert.Equal(parallel.Select(s => s.Tokens), new Sampler(m, workers: 3).Generate(prompts, o).Select(s => s.Tokens));
+        // More workers than prompts: one part a prompt.
+        Assert.Equal(2, new Sampler(m, workers: 8).Generate(prompts.Take(2).ToList(), o).Count);
+    }
+
+    [Fact]
     public void Greedy_BatchedLeftPadded_EqualsEachPromptAlone()
     {
         torch.manual_seed(2);
