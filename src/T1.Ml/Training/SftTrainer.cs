@@ -77,7 +77,7 @@ public sealed class SftTrainer
 
         _model.train();
         using var optimizer = _model.CreateAdamW(o.LearningRate, o.WeightDecay, o.Beta1, o.Beta2);
-        int workers = CpuWorkers.For(_model.Device);
+        int workers = _model.ParameterCount <= MaxPartsParameters ? CpuWorkers.For(_model.Device) : 1;
         var trainable = _model.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
         long step = 0;
         long? resumedFrom = null;
@@ -159,6 +159,13 @@ public sealed class SftTrainer
         Checkpoint.Save(final, _model, _tokenizer, State(step, totalMicro, fingerprint));
         return new SftResult(step, resumedFrom, lastLoss, tokens, clock.Elapsed, skipped, final);
     }
+
+    /// <summary>
+    /// The largest model whose micro-batches are cut into parts (<see cref="BackwardInParts"/>). Each part holds a whole
+    /// set of gradients and its own chunk of logits until they are added, which <c>t1 plan</c> does not count: for a model
+    /// this size that is at most 64 MB of gradients and one 128 MB logits chunk a part; larger models train as one batch.
+    /// </summary>
+    public const long MaxPartsParameters = 16_000_000;
 
     /// <summary>
     /// One micro-batch's gradient on CPU, data-parallel: the rows are cut into <paramref name="workers"/> contiguous parts,
