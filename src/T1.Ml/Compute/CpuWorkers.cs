@@ -33,6 +33,9 @@ public static class CpuWorkers
     /// <summary>How many pieces to run at once on <paramref name="device"/>: <see cref="Threads"/> on CPU, 1 elsewhere.</summary>
     public static int For(torch.Device device) => device.type == DeviceType.CPU ? Threads : 1;
 
+    /// <summary>Part <paramref name="p"/> of <paramref name="count"/> items cut into <paramref name="parts"/> contiguous parts whose sizes differ by at most one.</summary>
+    public static Range Part(int count, int parts, int p) => (int)((long)p * count / parts)..(int)((long)(p + 1) * count / parts);
+
     /// <summary>
     /// <paramref name="piece"/>(0 … <paramref name="count"/> − 1) on up to <paramref name="workers"/> threads, results in
     /// piece order. With one worker (or one piece) everything runs on the calling thread as it is. The first exception

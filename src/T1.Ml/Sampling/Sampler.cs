@@ -48,11 +48,9 @@ public sealed class Sampler
         options.Validate();
         int parts = Math.Min(_workers, prompts.Count);
         if (parts <= 1) return GenerateBatch(prompts, options);
+        var list = prompts as List<IReadOnlyList<int>> ?? prompts.ToList();
         var pieces = CpuWorkers.Run(parts, parts, p =>
-        {
-            int start = (int)((long)p * prompts.Count / parts), end = (int)((long)(p + 1) * prompts.Count / parts);
-            return GenerateBatch(prompts.Skip(start).Take(end - start).ToList(), options with { Seed = options.Seed + p * PartSeedStride });
-        });
+            GenerateBatch(list[CpuWorkers.Part(list.Count, parts, p)], options with { Seed = options.Seed + p * PartSeedStride }));
         return pieces.SelectMany(x => x).ToList();
     }
 

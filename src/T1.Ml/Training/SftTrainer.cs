@@ -125,9 +125,7 @@ public sealed class SftTrainer
                 }
                 using var scope = NewDisposeScope();
                 using var batch = SftBatch.Collate(micro, _tokenizer.Special.Pad, _model.Device);
-                // Σ −log p over response tokens, by chunks of positions: never the whole (B, T, V) logits.
-                var (logp, _) = TokenLogProbs.OfNextTokens(_model, batch.Inputs, batch.Targets); // (B, T)
-                var loss = (-(logp * batch.Mask).sum()).DividedBy(stepTargets);                 // scalar
+                var loss = Loss(batch, stepTargets);
                 loss.backward();
                 lossSum += TensorValues.Float(loss);
                 tokens += batch.Tokens;
@@ -177,18 +175,27 @@ public sealed class SftTrainer
     private (double Loss, long Tokens) BackwardInParts(IReadOnlyList<EncodedExample> micro, double stepTargets, int workers, List<Tensor> trainable)
     {
         int parts = Math.Min(workers, micro.Count);
+        var rows = micro as List<EncodedExample> ?? micro.ToList();
         var results = CpuWorkers.Run(parts, parts, p =>
         {
-            int start = (int)((long)p * micro.Count / parts), end = (int)((long)(p + 1) * micro.Count / parts);
             using var scope = NewDisposeScope();
-            using var batch = SftBatch.Collate(micro.Skip(start).Take(end - start).ToList(), _tokenizer.Special.Pad, _model.Device);
-            var (logp, _) = TokenLogProbs.OfNextTokens(_model, batch.Inputs, batch.Targets); // (b, T)
-            var loss = (-(logp * batch.Mask).sum()).DividedBy(stepTargets);                 // scalar
+            using var batch = SftBatch.Collate(rows[CpuWorkers.Part(rows.Count, parts, p)], _tokenizer.Special.Pad, _model.Device);
+            var loss = Loss(batch, stepTargets);
             var grads = GradientParts.Of(loss, trainable);
             return (Grads: grads, Loss: TensorValues.Float(loss), Tokens: (long)batch.Tokens);
         });
         GradientParts.AddInto(trainable, results.Select(r => r.Grads).ToList());
         return (results.Sum(r => r.Loss), results.Sum(r => r.Tokens));
+    }
+
+    /// <summary>
+    /// The batch's share of the step's loss: Σ −log p over its response tokens ÷ <paramref name="stepTargets"/> (all the
+    /// step's response tokens), by chunks of positions, never the whole (B, T, V) logits.
+    /// </summary>
+    private Tensor Loss(SftBatch batch, double stepTargets)
+    {
+        var (logp, _) = TokenLogProbs.OfNextTokens(_model, batch.Inputs, batch.Targets); // (B, T)
+        return (-(logp * batch.Mask).sum()).DividedBy(stepTargets);                     // scalar
     }
 
     private TrainerState State(long step, long dataPosition, JsonObject fingerprint, Window? window = null)
