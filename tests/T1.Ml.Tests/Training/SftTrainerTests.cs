@@ -52,7 +52,9 @@ public sealed class SftTrainerTests : IDisposable
         var heldOutData = SftData.Encode(heldOut.Select(h => new SftExample(h.Prompt, $"<think>\n{h.Answer}\n</think>\nFinal answer: \\boxed{{{h.Answer}}}")), tokenizer, 64);
         double lossBefore = MeanLoss(model, heldOutData, tokenizer), accuracyBefore = Accuracy(model, tokenizer, heldOut);
 
-        var options = new SftOptions { Epochs = 20, LearningRate = 1e-2, BatchSize = 16, WarmupSteps = 10, MaxLen = 64, SaveEvery = 0, LogEvery = 10 };
+        // lr 5e-3: at 1e-2 the echo task sometimes stalled half-learnt (45 % and 55 % in 2 of 16 seed × thread runs on an
+        // AMD Zen 5 host, the test's own seed among them); at 5e-3, 16 such runs reached 80–100 % (2026-12-02).
+        var options = new SftOptions { Epochs = 20, LearningRate = 5e-3, BatchSize = 16, WarmupSteps = 10, MaxLen = 64, SaveEvery = 0, LogEvery = 10 };
         var metrics = new List<SftMetrics>();
         var result = await new SftTrainer(model, tokenizer, options) { OnMetrics = metrics.Add }.TrainAsync(SftData.Encode(train, tokenizer, 64), _root);
 
