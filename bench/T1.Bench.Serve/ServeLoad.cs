@@ -27,15 +27,18 @@ public static class ServeLoad
     {
         var model = BenchModel.FromArgs(a);
         int concurrent = a.Int("concurrent", 16), tokens = a.Int("tokens", 128);
-        int sequential = a.Int("sequential", 4), threads = a.Int("threads", 1), repeat = a.Int("repeat", 1), warmup = a.Int("warmup", 2);
+        int sequential = a.Int("sequential", 4), threads = a.Int("threads", 0), repeat = a.Int("repeat", 1), warmup = a.Int("warmup", 2);
+        var heap = a.Str("heap", ""); // blank: the serving host's default (NativeHeap.ServingDefault)
         a.CheckAllUsed();
-        TorchSharp.torch.set_num_threads(threads);
+        if (threads > 0) TorchSharp.torch.set_num_threads(threads); // 0: libtorch's default (one a core), as a serving host leaves it
+        threads = TorchSharp.torch.get_num_threads();
 
         var dir = Directory.CreateTempSubdirectory("t1-bench-serve-").FullName;
         var options = new T1Options { DataDirectory = dir };
         options.Serving.Device = "cpu";
         options.Serving.MaxBatch = Math.Max(32, concurrent);
         options.Serving.Dtype = model.ServingDtype;
+        options.Compute.NativeHeap = heap;
         ConfigurationLoader.Normalise(options);
         await using var app = ServingApp.Build(options, "http://127.0.0.1:0", l => l.ClearProviders());
         await app.StartAsync();
@@ -44,7 +47,7 @@ public static class ServeLoad
         await app.Services.GetRequiredService<ModelRegistry>().PromoteAsync(new PromotionCandidate("bench", "bench", manifest.Sha256, null,
             new Dictionary<int, double> { [1] = 0 }, null, null), PromotionRule.Parse("accuracy"), 0);
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
-        Console.WriteLine($"Serving load · model {model.Describe()} · {tokens} tokens a request (ignore_eos), temperature 1 · torch threads {threads} · {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Serving load · model {model.Describe()} · {tokens} tokens a request (ignore_eos), temperature 1 · torch threads {threads} · {Environment.ProcessorCount} cores · native heap {T1.Ml.Compute.NativeHeap.Applied}");
 
         await StreamAsync(http, 0, 8); // warm-up: loads the model
         // Warm-up of both loads, untimed: the first seconds of a process JIT-compile and re-compile (tiered, with

@@ -18,12 +18,16 @@ public sealed class CliProcess : IAsyncDisposable
     public int Id => _process.Id;
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static CliProcess Start(string workDir, params string[] args)
+    public static CliProcess Start(string workDir, params string[] args) => Start(workDir, new Dictionary<string, string>(), args);
+
+    /// <summary><see cref="Start(string, string[])"/> with <paramref name="environment"/> added to the process's.</summary>
+    public static CliProcess Start(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("perl") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var a in new[] { "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"", "--", "dotnet", Cli.Dll }.Concat(args))
             psi.ArgumentList.Add(a);
         psi.Environment.Remove("T1__Database__ConnectionString");
+        foreach (var (key, value) in environment) psi.Environment[key] = value;
         var p = new CliProcess(Process.Start(psi)!);
         p._process.StandardInput.Close();
         p._process.OutputDataReceived += (_, e) => p.Append(e.Data);

@@ -34,7 +34,7 @@ internal static class HostCommands
     {
         await using var app = T1.Server.Serving.ServingApp.Build(options, address, l => CliServices.Logging(l, verbose: true));
         await app.StartAsync(ct);
-        Console.WriteLine($"T1 Platform serving models on {address}/v1 (GET /v1/models, POST /v1/chat/completions) on device {options.Serving.Device} · database {new T1.Storage.Database.DatabaseFactory(options.Database, options.DataDirectory).Description} · {ServerApp.AccessLine(app)}. Ctrl+C stops.");
+        Console.WriteLine($"T1 Platform serving models on {address}/v1 (GET /v1/models, POST /v1/chat/completions) on device {options.Serving.Device} · native heap {T1.Ml.Compute.NativeHeap.Applied} · database {new T1.Storage.Database.DatabaseFactory(options.Database, options.DataDirectory).Description} · {ServerApp.AccessLine(app)}. Ctrl+C stops.");
         await app.WaitForShutdownAsync(ct);
         return CliErrors.Ok;
     }

@@ -20,6 +20,15 @@ public static class NativeHeap
     /// <summary>The mode a process gets when configuration names none.</summary>
     public const string Default = Compact;
 
+    /// <summary>
+    /// The mode a host that only serves models (`t1 serve --models-only`) gets when configuration names none. Each
+    /// admission to a decode batch allocates a prefill's activations and a new KV cache (MiBs, freed at once): with
+    /// <see cref="Compact"/> every such buffer is a fresh mmap whose pages fault in zero-filled, which made admitting 16
+    /// requests take 2–4× as long (bench/RESULTS.md, serving, session 12). A serving host holds one set of weights and
+    /// no training state, so the higher peak is the cheaper side.
+    /// </summary>
+    public const string ServingDefault = Glibc;
+
     /// <summary>The modes, for messages and docs.</summary>
     public static readonly IReadOnlyList<string> Modes = [Compact, Glibc];
 

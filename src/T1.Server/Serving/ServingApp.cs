@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using T1.Ml.Compute;
 using T1.Server.Auth;
 using T1.Server.Hosting;
 using T1.Server.Security;
@@ -20,6 +21,7 @@ public static class ServingApp
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         if (logging is not null) logging(builder.Logging);
+        if (string.IsNullOrWhiteSpace(options.Compute.NativeHeap)) options.Compute.NativeHeap = NativeHeap.ServingDefault; // before AddT1 applies it
         builder.Services.AddT1(options, worker: false);
         var mode = AccessMode.For(options.Auth, urls);
         builder.Services.AddT1Access(options, mode);
