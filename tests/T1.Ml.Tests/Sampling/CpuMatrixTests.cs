@@ -4,9 +4,9 @@ namespace T1.Ml.Tests.Sampling;
 
 /// <summary>
 /// <see cref="CpuMatrix.Multiply"/> against a product summed in double, for every kernel it picks by row count: the
-/// row-major one (fewer than <see cref="CpuMatrix.PanelRowsFrom"/> rows), the panel kernels (4 and 8 rows at a time),
-/// and from 16 rows the sixteen-row kernel (several blocks of inputs, a last block of fewer than 16 rows), with and
-/// without a bias, output counts past the last whole panel and input counts that are not whole blocks.
+/// row-major one (fewer than <see cref="CpuMatrix.PanelRowsFrom"/> rows) and the panel kernels (8 and 4 rows at a time,
+/// the last rows one by one, the next panel prefetched while the first block of rows meets one), with and without a
+/// bias, output counts past the last whole panel and input counts that are not whole vectors.
 /// </summary>
 public class CpuMatrixTests
 {
