@@ -67,7 +67,7 @@ internal sealed class CpuDecodeStep
         cache.Reserve(S);
         int slots = cache.Allocated;
         Ensure(ref _x, b * C); Ensure(ref _h, b * C); Ensure(ref _qkv, b * n); Ensure(ref _att, b * H * D);
-        Ensure(ref _o, b * C); Ensure(ref _gu, b * 2 * I); Ensure(ref _act, b * I); Ensure(ref _scores, S); Ensure(ref _scores2, S);
+        Ensure(ref _o, b * C); Ensure(ref _gu, b * 2 * I); Ensure(ref _act, b * I); Ensure(ref _scores, H / KV * S); Ensure(ref _scores2, S);
         var logits = new float[b * V]; // handed to the caller
 
         // The cache's bookkeeping, as DecoderStack.Forward does for one real token per row.
@@ -82,7 +82,7 @@ internal sealed class CpuDecodeStep
             _w.Embed.AsSpan((int)ids[r] * C, C).CopyTo(_x.AsSpan(r * C, C));
         }
         bool padded = cache.HasPadding;
-        bool paired = H == 2 * KV && PairedAttention.Fits(D); // two query heads a key/value head: read each cached vector once for both
+        int G = H / KV; // query heads a key/value head; a group's heads are consecutive
 
         for (int l = 0; l < _c.NumLayers; l++)
         {
@@ -101,18 +101,19 @@ internal sealed class CpuDecodeStep
                     qkv.Slice((H + g) * D, D).CopyTo(keys.Slice(at, D));
                     qkv.Slice((H + KV + g) * D, D).CopyTo(values.Slice(at, D));
                 }
-                for (int head = 0; head < H; head++)
+                for (int g = 0; g < KV; g++) // each group's heads read the key/value head's cache once together
                 {
-                    int g = head / (H / KV), kv = (r * KV + g) * slots * D;
+                    int h = g * G, kv = (r * KV + g) * slots * D;
+                    var k = keys.Slice(kv, S * D);
+                    var v = values.Slice(kv, S * D);
                     var mask = padded ? valid.Slice(r * slots, S) : default;
-                    if (paired && head % 2 == 0) // this head and the next share the key/value head g
-                    {
-                        PairedAttention.Attend(qkv.Slice(head * D, D), qkv.Slice((head + 1) * D, D), keys.Slice(kv, S * D), values.Slice(kv, S * D),
-                            mask, _att.AsSpan((r * H + head) * D, D), _att.AsSpan((r * H + head + 1) * D, D), S, D, _scale, _scores, _scores2);
-                        head++;
-                        continue;
-                    }
-                    Attend(qkv.Slice(head * D, D), keys.Slice(kv, S * D), values.Slice(kv, S * D), mask, _att.AsSpan((r * H + head) * D, D), S, D);
+                    if (G == 2 && PairedAttention.Fits(D))
+                        PairedAttention.Attend(qkv.Slice(h * D, D), qkv.Slice((h + 1) * D, D), k, v, mask,
+                            _att.AsSpan((r * H + h) * D, D), _att.AsSpan((r * H + h + 1) * D, D), S, D, _scale, _scores, _scores2);
+                    else if (G >= 3 && GroupedAttention.Fits(D))
+                        GroupedAttention.Attend(qkv.Slice(h * D, G * D), k, v, mask, _att.AsSpan((r * H + h) * D, G * D), G, S, D, _scale, _scores);
+                    else
+                        for (int head = h; head < h + G; head++) Attend(qkv.Slice(head * D, D), k, v, mask, _att.AsSpan((r * H + head) * D, D), S, D);
                 }
             }
             w.O.Multiply(null, _att, _o, b);
@@ -167,89 +168,27 @@ internal sealed class CpuDecodeStep
 
     /// <summary>
     /// One query head over <paramref name="slots"/> cached positions (those <paramref name="valid"/> marks, or all when
-    /// empty). Head widths of whole vectors run as FMA chains in registers (no call per position): four positions'
-    /// scores at a time, and the weighted sum of values four vectors of the head at a time (independent chains, so
-    /// the FMA latency is hidden); other widths go through <see cref="TensorPrimitives"/>.
+    /// empty). Head widths of whole vectors run as FMA chains in registers (<see cref="GroupedAttention.Scores"/>,
+    /// <see cref="GroupedAttention.AddWeighted"/>); other widths go through <see cref="TensorPrimitives"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Attend(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, ReadOnlySpan<float> values, ReadOnlySpan<bool> valid, Span<float> y, int slots, int D)
     {
         var scores = _scores.AsSpan(0, slots);
-        int n = Vector<float>.Count;
-        bool vectors = D % n == 0 && keys.Length >= slots * D && values.Length >= slots * D && y.Length >= D;
-        if (vectors) Scores(q, keys, scores, D);
+        bool vectors = GroupedAttention.Fits(D) && keys.Length >= slots * D && values.Length >= slots * D && y.Length >= D;
+        if (vectors) GroupedAttention.Scores(q, keys[..(slots * D)], scores, D, _scale);
         else for (int j = 0; j < slots; j++) scores[j] = TensorPrimitives.Dot(q, keys.Slice(j * D, D)) * _scale;
         if (!valid.IsEmpty)
             for (int j = 0; j < slots; j++) if (!valid[j]) scores[j] = float.NegativeInfinity; // a padding slot's key may be anything
-        TensorPrimitives.Subtract(scores, TensorPrimitives.Max(scores), scores); // the own slot is always valid: the max is finite
-        TensorPrimitives.Exp(scores, scores);
-        TensorPrimitives.Multiply(scores, 1f / TensorPrimitives.Sum(scores), scores);
-        if (!vectors)
+        GroupedAttention.Softmax(scores);
+        y[..D].Clear();
+        if (vectors)
         {
-            y.Clear();
-            for (int j = 0; j < slots; j++)
-                if (scores[j] != 0f) TensorPrimitives.MultiplyAdd(values.Slice(j * D, D), scores[j], y, y);
+            GroupedAttention.AddWeighted(scores, values[..(slots * D)], y, D);
             return;
         }
-        ref float vRef = ref MemoryMarshal.GetReference(values);
-        ref float yRef = ref MemoryMarshal.GetReference(y);
-        nuint i = 0, d = (nuint)D, step = (nuint)n;
-        for (; i + 4 * step <= d; i += 4 * step) // four slices of the head, each's sum over positions in a register
-        {
-            Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (int j = 0; j < slots; j++)
-            {
-                if (scores[j] == 0f) continue;
-                var s = new Vector<float>(scores[j]);
-                nuint at = (nuint)(j * D) + i;
-                a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, at), s, a0);
-                a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, at + step), s, a1);
-                a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, at + 2 * step), s, a2);
-                a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, at + 3 * step), s, a3);
-            }
-            a0.StoreUnsafe(ref yRef, i);
-            a1.StoreUnsafe(ref yRef, i + step);
-            a2.StoreUnsafe(ref yRef, i + 2 * step);
-            a3.StoreUnsafe(ref yRef, i + 3 * step);
-        }
-        for (; i < d; i += step) // the slices left, one at a time
-        {
-            Vector<float> acc = default;
-            for (int j = 0; j < slots; j++)
-                if (scores[j] != 0f) acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref vRef, (nuint)(j * D) + i), new Vector<float>(scores[j]), acc);
-            acc.StoreUnsafe(ref yRef, i);
-        }
-    }
-
-    /// <summary>Scaled dot products of <paramref name="q"/> with each cached key (D a whole number of vectors), four positions at a time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Scores(ReadOnlySpan<float> q, ReadOnlySpan<float> keys, Span<float> scores, int D)
-    {
-        ref float qRef = ref MemoryMarshal.GetReference(q);
-        ref float kRef = ref MemoryMarshal.GetReference(keys);
-        nuint n = (nuint)Vector<float>.Count, d = (nuint)D;
-        int j = 0, slots = scores.Length;
-        for (; j + 4 <= slots; j += 4)
-        {
-            Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            nuint k0 = (nuint)(j * D), k1 = k0 + d, k2 = k1 + d, k3 = k2 + d;
-            for (nuint i = 0; i < d; i += n)
-            {
-                var qv = Vector.LoadUnsafe(ref qRef, i);
-                a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, k0 + i), qv, a0);
-                a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, k1 + i), qv, a1);
-                a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, k2 + i), qv, a2);
-                a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, k3 + i), qv, a3);
-            }
-            (scores[j], scores[j + 1], scores[j + 2], scores[j + 3]) = (Vector.Sum(a0) * _scale, Vector.Sum(a1) * _scale, Vector.Sum(a2) * _scale, Vector.Sum(a3) * _scale);
-        }
-        for (; j < slots; j++)
-        {
-            Vector<float> acc = default;
-            nuint at = (nuint)(j * D);
-            for (nuint i = 0; i < d; i += n) acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref kRef, at + i), Vector.LoadUnsafe(ref qRef, i), acc);
-            scores[j] = Vector.Sum(acc) * _scale;
-        }
+        for (int j = 0; j < slots; j++)
+            if (scores[j] != 0f) TensorPrimitives.MultiplyAdd(values.Slice(j * D, D), scores[j], y, y);
     }
 
     private static void Ensure(ref float[] buffer, int size)

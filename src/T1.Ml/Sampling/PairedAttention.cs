@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace T1.Ml.Sampling;
 
@@ -68,8 +67,8 @@ internal static class PairedAttention
         if (!valid.IsEmpty)
             for (j = 0; j < slots; j++)
                 if (!valid[j]) s0[j] = s1[j] = float.NegativeInfinity; // a padding slot's key may be anything
-        Softmax(s0);
-        Softmax(s1);
+        GroupedAttention.Softmax(s0);
+        GroupedAttention.Softmax(s1);
         ref float v0 = ref MemoryMarshal.GetReference(values);
         ref float ya = ref MemoryMarshal.GetReference(y0);
         ref float yb = ref MemoryMarshal.GetReference(y1);
@@ -108,13 +107,5 @@ internal static class PairedAttention
             a0.StoreUnsafe(ref ya, at);
             b0.StoreUnsafe(ref yb, at);
         }
-    }
-
-    /// <summary>In place; the own slot is always valid, so the max is finite.</summary>
-    private static void Softmax(Span<float> s)
-    {
-        TensorPrimitives.Subtract(s, TensorPrimitives.Max(s), s);
-        TensorPrimitives.Exp(s, s);
-        TensorPrimitives.Multiply(s, 1f / TensorPrimitives.Sum(s), s);
     }
 }

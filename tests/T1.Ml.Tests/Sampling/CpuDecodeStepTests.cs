@@ -18,13 +18,14 @@ public class CpuDecodeStepTests
     /// <summary>Agreement of float32 results summed in another order: relative to the largest magnitude (at least 1).</summary>
     private const float Tolerance = 1e-4f;
 
-    public static TheoryData<string> Configs => ["gqa-tied-bias", "mha-untied-nobias", "gqa-untied-yarn", "mha-wide-heads"];
+    public static TheoryData<string> Configs => ["gqa-tied-bias", "mha-untied-nobias", "gqa-untied-yarn", "mha-wide-heads", "gqa-three-heads", "gqa-four-heads"];
 
     /// <summary>
     /// Configs for 16 rows: one whose widths are whole panels, one whose widths are not (partial panels, rows of odd
-    /// length), one with heads of several SIMD vectors (two query heads a key/value head: <see cref="PairedAttention"/>).
+    /// length), one with heads of several SIMD vectors (two query heads a key/value head: <see cref="PairedAttention"/>),
+    /// one with three query heads a key/value head (<see cref="GroupedAttention"/>).
     /// </summary>
-    public static TheoryData<string> BatchConfigs => ["gqa-tied-bias", "gqa-odd-widths", "gqa-wide-heads"];
+    public static TheoryData<string> BatchConfigs => ["gqa-tied-bias", "gqa-odd-widths", "gqa-wide-heads", "gqa-three-heads"];
 
     private static ModelConfig Config(string name) => name switch
     {
@@ -37,6 +38,8 @@ public class CpuDecodeStepTests
         },
         "mha-wide-heads" => TestConfigs.Micro() with { HiddenSize = 64, NumHeads = 2, NumKvHeads = 2, MaxPositions = 200 }, // head width 32
         "gqa-wide-heads" => TestConfigs.Micro() with { HiddenSize = 64, NumHeads = 2, NumKvHeads = 1, MaxPositions = 200 },
+        "gqa-three-heads" => TestConfigs.Micro() with { HiddenSize = 48, NumHeads = 6, NumKvHeads = 2, MaxPositions = 200 }, // GroupedAttention; 150 steps cross its blocks of 64
+        "gqa-four-heads" => TestConfigs.Micro(tied: false) with { NumHeads = 4, NumKvHeads = 1, MaxPositions = 200 },
         "gqa-odd-widths" => TestConfigs.Micro(tied: false, vocab: 100) with { IntermediateSize = 60, MaxPositions = 200 },
         _ => throw new ArgumentException(name),
     };
