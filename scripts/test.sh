@@ -84,10 +84,14 @@ as_postgres() {  # initdb and pg_ctl refuse to run as root
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 USED_PORTS=""
+# Ports below the kernel's ephemeral range: a port in that range can be held by the local end of any outgoing
+# connection (nothing listens, so port_in_use says free, yet bind fails: seen once, PostgreSQL on 44660).
+EPHEMERAL_LOW=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[[ "$EPHEMERAL_LOW" =~ ^[0-9]+$ && "$EPHEMERAL_LOW" -gt 15000 ]] || EPHEMERAL_LOW=32768
 pick_free_port() {  # sets PORT
   local i
   for i in $(seq 1 200); do
-    PORT=$((20000 + RANDOM % 40000))
+    PORT=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
     if ! port_in_use "$PORT" && [[ " $USED_PORTS " != *" $PORT "* ]]; then USED_PORTS="$USED_PORTS $PORT"; return 0; fi
   done
   die "found no free TCP port on 127.0.0.1"
