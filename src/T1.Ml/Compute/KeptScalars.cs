@@ -23,6 +23,17 @@ public static class KeptScalars
     /// <summary>true, for fills of bool tensors; rooted for the life of the process.</summary>
     public static readonly Scalar True = true;
 
+    /// <summary>
+    /// <c>torch.arange(start, stop)</c> as int64 on <paramref name="device"/>, with start, stop and the step 1 kept alive
+    /// (TorchSharp's shorter overloads make the step, and the start of <c>arange(stop)</c>, as implicit Scalars).
+    /// </summary>
+    public static Tensor Arange(long start, long stop, Device device)
+    {
+        using var first = start.ToScalar();
+        using var end = stop.ToScalar();
+        return arange(first, end, One, ScalarType.Int64, device);
+    }
+
     /// <summary><c>a + b</c>.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 

@@ -60,7 +60,7 @@ public sealed class DecoderStack : nn.Module
         bool causal = false;
         if (cache is null && valid is null)
         {
-            positions = arange(T, dtype: int64, device: device).unsqueeze(0).expand(B, T);
+            positions = KeptScalars.Arange(0, T, device).unsqueeze(0).expand(B, T);
             causal = true;
         }
         else if (T == 1 && valid is null && !cache!.HasPadding)
@@ -113,8 +113,8 @@ public sealed class DecoderStack : nn.Module
     private static Tensor Mask(Tensor keyValid, int T, int start, bool padded, Device device)
     {
         int S = start + T;
-        var qSlot = arange(start, S, dtype: int64, device: device).unsqueeze(1); // (T, 1)
-        var kSlot = arange(S, dtype: int64, device: device).unsqueeze(0);        // (1, S)
+        var qSlot = KeptScalars.Arange(start, S, device).unsqueeze(1); // (T, 1); built every padded decode step, so no implicit Scalars (KeptScalars)
+        var kSlot = KeptScalars.Arange(0, S, device).unsqueeze(0);     // (1, S)
         var causal = kSlot <= qSlot;                                               // (T, S)
         if (!padded) return causal.unsqueeze(0).unsqueeze(0);                      // (1, 1, T, S)
         var self = kSlot == qSlot;                                                 // (T, S)
