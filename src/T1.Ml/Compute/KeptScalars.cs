@@ -16,6 +16,7 @@ namespace T1.Ml.Compute;
 public static class KeptScalars
 {
     private static readonly Scalar One = 1; // rooted for the life of the process
+    private static readonly Scalar Two = 2; // rooted for the life of the process
 
     /// <summary>0, for fills (<c>masked_fill</c>); rooted for the life of the process.</summary>
     public static readonly Scalar Zero = 0.0;
@@ -33,6 +34,13 @@ public static class KeptScalars
         using var end = stop.ToScalar();
         return arange(first, end, One, ScalarType.Int64, device);
     }
+
+    /// <summary>
+    /// <c>a²</c> element-wise: <c>pow(a, 2)</c> with a rooted 2. TorchSharp's <c>square()</c> is <c>pow(2)</c> with an implicit
+    /// Scalar, and RMSNorm calls it every layer: evaluate's sampling parts failed there with "false INTERNAL ASSERT FAILED
+    /// at c10/core/Scalar.h" (2026-12-02).
+    /// </summary>
+    public static Tensor Squared(this Tensor a) => a.pow(Two);
 
     /// <summary><c>a + b</c>.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);

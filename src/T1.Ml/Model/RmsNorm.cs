@@ -23,7 +23,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // Casts only when needed: a float32 model then runs 6 ops, not 8 (batch-1 decode pays per op).
         var h = x.dtype == float32 ? x : x.to(float32);
-        var rms = h.square().mean([-1], keepdim: true).Plus(_eps).rsqrt(); // (..., 1)
+        var rms = h.Squared().mean([-1], keepdim: true).Plus(_eps).rsqrt(); // (..., 1)
         var normed = h * rms;
         return (weight * (x.dtype == float32 ? normed : normed.to(x.dtype))).MoveToOuterDisposeScope();
     }

@@ -49,7 +49,7 @@ public static class RlObjective
         using var scope = NewDisposeScope();
         var result = estimator switch
         {
-            RlKlEstimator.K2 => (logp - refLogp).square().Times(0.5),
+            RlKlEstimator.K2 => (logp - refLogp).Squared().Times(0.5),
             _ => K3(logp, refLogp),
         };
         return result.MoveToOuterDisposeScope();

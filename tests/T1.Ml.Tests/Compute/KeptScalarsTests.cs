@@ -60,4 +60,45 @@ public class KeptScalarsTests
             collector.Join();
         }
     }
+    /// <summary>
+    /// TorchSharp's <c>square()</c> is <c>pow(2)</c> with an implicit Scalar; RMSNorm's call of it failed a CI run's
+    /// evaluate ("false INTERNAL ASSERT FAILED at c10/core/Scalar.h", 2026-12-02). <see cref="KeptScalars.Squared"/> must
+    /// stay correct under forced collections.
+    /// </summary>
+    [Fact]
+    public void Squared_StaysCorrect_WhileAnotherThreadForcesCollections()
+    {
+        using var a = full(8, 3.0f);
+        var stop = false;
+        var collector = new Thread(() =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long n = 0;
+            while (n < 200_000 || clock.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                for (int i = 0; i < 1000; i++, n++)
+                {
+                    using var s = a.Squared();
+                }
+                using var check = a.Squared();
+                Assert.All(check.data<float>().ToArray(), v => Assert.Equal(9f, v));
+                if (clock.Elapsed > TimeSpan.FromSeconds(60)) break; // a very slow machine: what ran is still checked
+            }
+            Assert.True(n >= 10_000, $"only {n} iterations ran");
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            collector.Join();
+        }
+    }
 }
