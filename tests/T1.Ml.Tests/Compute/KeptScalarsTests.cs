@@ -18,17 +18,7 @@ public class KeptScalarsTests
         using var a = full(8, 3.0f);
         using var b = full(8, 2.0f);
         using var positions = zeros(8, dtype: int64);
-        var stop = false;
-        var collector = new Thread(() =>
-        {
-            while (!Volatile.Read(ref stop))
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
-        collector.Start();
-        try
+        WhileCollecting(() =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long n = 0;
@@ -53,13 +43,9 @@ public class KeptScalarsTests
                 if (clock.Elapsed > TimeSpan.FromSeconds(60)) break; // a very slow machine: what ran is still checked
             }
             Assert.True(n >= 10_000, $"only {n} iterations ran");
-        }
-        finally
-        {
-            Volatile.Write(ref stop, true);
-            collector.Join();
-        }
+        });
     }
+
     /// <summary>
     /// TorchSharp's <c>square()</c> is <c>pow(2)</c> with an implicit Scalar; RMSNorm's call of it failed a CI run's
     /// evaluate ("false INTERNAL ASSERT FAILED at c10/core/Scalar.h", 2026-12-02). <see cref="KeptScalars.Squared"/> must
@@ -69,17 +55,7 @@ public class KeptScalarsTests
     public void Squared_StaysCorrect_WhileAnotherThreadForcesCollections()
     {
         using var a = full(8, 3.0f);
-        var stop = false;
-        var collector = new Thread(() =>
-        {
-            while (!Volatile.Read(ref stop))
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        }) { IsBackground = true };
-        collector.Start();
-        try
+        WhileCollecting(() =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long n = 0;
@@ -94,7 +70,23 @@ public class KeptScalarsTests
                 if (clock.Elapsed > TimeSpan.FromSeconds(60)) break; // a very slow machine: what ran is still checked
             }
             Assert.True(n >= 10_000, $"only {n} iterations ran");
-        }
+        });
+    }
+
+    /// <summary>Runs <paramref name="loop"/> while another thread forces collections and finalizers without pause.</summary>
+    private static void WhileCollecting(Action loop)
+    {
+        var stop = false;
+        var collector = new Thread(() =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        try { loop(); }
         finally
         {
             Volatile.Write(ref stop, true);
