@@ -37,7 +37,9 @@ public abstract class TeacherWorkerTest : TeacherSynthesisTest, IAsyncLifetime
     /// <summary>Starts a `t1 worker` on <paramref name="dataDirectory"/> (the platform host's own by default); stopped at dispose.</summary>
     protected async Task<WorkerProcess> StartWorkerAsync(string name, string? dataDirectory = null)
     {
-        var worker = await WorkerProcess.StartAsync(name, "gpu,cpu", _db, dataDirectory ?? Client.Directory);
+        // 10 s, not the harness's 3 s: under CI's load a live rescuer once went 3 s without a heartbeat, was taken for
+        // dead and ran its step a third time (the RL chaos workers use 15 s for the same reason).
+        var worker = await WorkerProcess.StartAsync(name, "gpu,cpu", _db, dataDirectory ?? Client.Directory, staleAfter: TimeSpan.FromSeconds(10));
         _workers.Add(worker);
         return worker;
     }
